@@ -1,0 +1,210 @@
+"""The analysis graph: organisations and ties as an igraph Graph with known attributes.
+
+Both stores build their projection through :func:`graph_from_columns`, so analysis code
+sees one contract whatever the backend:
+
+Vertex attributes
+    ``id``, ``name``, ``kind``, ``city`` (name), ``city_id``, ``country`` (ISO alpha-2),
+    ``sectors`` (list of sector ids), ``synthetic`` (bool), plus any written-back
+    ``gt_*`` score present in the store.
+Edge attributes (one edge per tie; the graph is undirected, multi-edges kept)
+    ``kind`` (canonical tie kind), ``rel_type``, ``weight`` (the given weight, else the
+    kind's default), ``weight_given`` (float or None), ``start_year`` / ``end_year``
+    (int or None), ``source_id`` (the tie's source organisation id, so directed kinds
+    keep their direction), ``directed`` (bool: the kind is directed).
+Graph attributes
+    ``cities``: ``{city_id: {name, country, lat, lon, population, region}}``;
+    ``sectors``: ``{sector_id: name}``.
+
+Example:
+    >>> g = graph_from_columns(
+    ...     {"id": ["a", "b"], "name": ["A", "B"], "kind": ["firm", "university"],
+    ...      "city": ["Belfast", "Belfast"], "country": ["GB", "GB"]},
+    ...     {"source": ["a"], "target": ["b"], "kind": ["project"]},
+    ... )
+    >>> g.vcount(), g.ecount(), g.es[0]["weight"]
+    (2, 1, 3.0)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import igraph as ig
+import numpy as np
+
+from graphtwin.model import TIE_KINDS, Bundle, city_id, default_weights
+
+
+def _column(table: Mapping[str, Sequence[Any]], name: str, n: int, default: Any = None) -> list:
+    values = table.get(name)
+    if values is None:
+        return [default] * n
+    return list(values)
+
+
+def graph_from_columns(
+    orgs: Mapping[str, Sequence[Any]],
+    ties: Mapping[str, Sequence[Any]],
+    cities: Mapping[str, Mapping[str, Any]] | None = None,
+    sectors: Mapping[str, str] | None = None,
+    weights: Mapping[str, float] | None = None,
+) -> ig.Graph:
+    """Build the analysis graph from column arrays (as returned by bulk store queries).
+
+    ``orgs`` needs ``id``, ``name``, ``kind``, ``city``, ``country`` and may have
+    ``sectors`` (lists), ``synthetic`` and ``gt_*`` columns. ``ties`` needs ``source``,
+    ``target``, ``kind`` and may have ``weight``, ``start_year``, ``end_year``. Ties whose
+    endpoints are not among ``orgs`` (filtered out) are dropped.
+    """
+    ids = list(orgs["id"])
+    n = len(ids)
+    index = {v: i for i, v in enumerate(ids)}
+    g = ig.Graph(n=n, directed=False)
+    g.vs["id"] = ids
+    for name in ("name", "kind", "city", "country"):
+        g.vs[name] = _column(orgs, name, n)
+    g.vs["city_id"] = [
+        city_id(c, k) if c is not None and k is not None else None
+        for c, k in zip(g.vs["city"], g.vs["country"], strict=True)
+    ]
+    g.vs["sectors"] = [list(s) if s else [] for s in _column(orgs, "sectors", n)]
+    g.vs["synthetic"] = [bool(s) for s in _column(orgs, "synthetic", n, False)]
+    for name, values in orgs.items():
+        if name.startswith("gt_"):
+            g.vs[name] = list(values)
+
+    src = list(ties.get("source", []))
+    dst = list(ties.get("target", []))
+    m = len(src)
+    si = np.fromiter((index.get(s, -1) for s in src), dtype=np.int64, count=m)
+    ti = np.fromiter((index.get(t, -1) for t in dst), dtype=np.int64, count=m)
+    keep = (si >= 0) & (ti >= 0)
+    kept = np.flatnonzero(keep)
+    g.add_edges(np.column_stack([si[kept], ti[kept]]).tolist())
+
+    def pick(name: str, default: Any = None) -> list:
+        col = _column(ties, name, m, default)
+        return [col[i] for i in kept] if len(kept) != m else col
+
+    kinds = pick("kind")
+    weights = dict(weights or default_weights())
+    given = [None if w is None or w != w else float(w) for w in pick("weight")]
+    g.es["kind"] = kinds
+    g.es["rel_type"] = [TIE_KINDS[k].rel_type if k in TIE_KINDS else None for k in kinds]
+    g.es["directed"] = [TIE_KINDS[k].directed if k in TIE_KINDS else False for k in kinds]
+    g.es["weight_given"] = given
+    g.es["weight"] = [
+        w if w is not None else float(weights.get(k, 1.0)) for w, k in zip(given, kinds, strict=True)
+    ]
+    g.es["start_year"] = [_int_or_none(y) for y in pick("start_year")]
+    g.es["end_year"] = [_int_or_none(y) for y in pick("end_year")]
+    g.es["source_id"] = [src[i] for i in kept]
+    g["cities"] = {k: dict(v) for k, v in (cities or {}).items()}
+    g["sectors"] = dict(sectors or {})
+    return g
+
+
+def _int_or_none(value: Any) -> int | None:
+    if value is None:
+        return None
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if f != f else int(f)
+
+
+def graph_from_bundle(bundle: Bundle, weights: Mapping[str, float] | None = None) -> ig.Graph:
+    """The analysis graph straight from a validated bundle (tests, notebooks, dry runs).
+
+    The CLI always projects from the store instead; this gives the same contract.
+    """
+    orgs = bundle.organisations
+    ties = bundle.ties
+    return graph_from_columns(
+        {
+            "id": [o.id for o in orgs],
+            "name": [o.name for o in orgs],
+            "kind": [o.kind for o in orgs],
+            "city": [o.city for o in orgs],
+            "country": [o.country for o in orgs],
+            "sectors": [list(o.sectors) for o in orgs],
+            "synthetic": [o.synthetic for o in orgs],
+        },
+        {
+            "source": [t.source for t in ties],
+            "target": [t.target for t in ties],
+            "kind": [t.kind for t in ties],
+            "weight": [t.weight for t in ties],
+            "start_year": [t.start_year for t in ties],
+            "end_year": [t.end_year for t in ties],
+        },
+        cities={
+            c.id: {
+                "name": c.name,
+                "country": c.country,
+                "lat": c.lat,
+                "lon": c.lon,
+                "population": c.population,
+                "region": c.region,
+            }
+            for c in bundle.cities
+        },
+        sectors={s.id: s.name for s in bundle.sectors},
+        weights=weights,
+    )
+
+
+def filter_edges(
+    g: ig.Graph,
+    tie_kinds: Sequence[str] | None = None,
+    years: tuple[int | None, int | None] | None = None,
+) -> ig.Graph:
+    """A copy of ``g`` keeping only ties of ``tie_kinds`` that started within ``years``.
+
+    Ties with no start year are kept by a year filter only when it has no lower bound.
+    """
+    keep = np.ones(g.ecount(), dtype=bool)
+    if tie_kinds:
+        allowed = set(tie_kinds)
+        keep &= np.array([k in allowed for k in g.es["kind"]], dtype=bool)
+    if years and (years[0] is not None or years[1] is not None):
+        lo, hi = years
+        ys = g.es["start_year"]
+        keep &= np.array(
+            [
+                (y is None and lo is None)
+                or (y is not None and (lo is None or y >= lo) and (hi is None or y <= hi))
+                for y in ys
+            ],
+            dtype=bool,
+        )
+    return g.subgraph_edges(np.flatnonzero(keep).tolist(), delete_vertices=False)
+
+
+def simple_view(g: ig.Graph, weights: Mapping[str, float] | None = None) -> ig.Graph:
+    """Collapse parallel ties into one undirected edge whose weight is their sum.
+
+    Most metrics are defined on simple graphs: two organisations with a project and a
+    meeting are one stronger tie, not two paths. ``weights`` re-weights by tie kind first.
+    Vertex attributes and graph attributes are kept; edge attribute ``kinds`` lists the
+    tie kinds merged into each edge.
+    """
+    h = g.copy()
+    if weights is not None:
+        h.es["weight"] = [
+            wg if wg is not None else float(weights.get(k, 1.0))
+            for wg, k in zip(h.es["weight_given"], h.es["kind"], strict=True)
+        ]
+    h.es["kinds"] = [[k] for k in h.es["kind"]] if h.ecount() else []
+    h.simplify(
+        multiple=True,
+        loops=True,
+        combine_edges={"weight": "sum", "kinds": lambda ks: sorted({x for k in ks for x in k})},
+    )
+    for attr in list(h.es.attributes()):
+        if attr not in ("weight", "kinds"):
+            del h.es[attr]
+    return h

@@ -1,0 +1,1 @@
+"""The ``graphtwin`` command line: thin commands over the public Python API."""

@@ -1,0 +1,54 @@
+"""Options and helpers shared by the CLI commands."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import click
+
+from graphtwin.cli.output import render
+
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default=None,
+    help="Output format (default: the global --format, else table).",
+)
+
+
+def output_format(ctx: click.Context, fmt: str | None) -> str:
+    """The per-command --format if given, else the global one."""
+    return fmt or (ctx.obj or {}).get("fmt", "table")
+
+
+def db_target(ctx: click.Context) -> str:
+    """The store selector from the global --db / GRAPHTWIN_DB."""
+    return (ctx.obj or {}).get("db", "graphtwin.db")
+
+
+def is_quiet(ctx: click.Context) -> bool:
+    return bool((ctx.obj or {}).get("quiet"))
+
+
+def note(ctx: click.Context, message: str) -> None:
+    """A human note on stderr (suppressed by --quiet)."""
+    if not is_quiet(ctx):
+        click.echo(message, err=True)
+
+
+def emit(
+    ctx: click.Context,
+    rows: Sequence[dict[str, Any]],
+    fmt: str | None,
+    columns: Sequence[str] | None = None,
+) -> None:
+    """Print result rows on stdout in the chosen format."""
+    click.echo(render(rows, output_format(ctx, fmt), columns))
+
+
+def progress_enabled(ctx: click.Context) -> bool:
+    """Progress bars only for humans: not with --quiet, and only on a terminal or when forced."""
+    return not is_quiet(ctx) and (sys.stderr.isatty() or bool(ctx.obj.get("progress")))
