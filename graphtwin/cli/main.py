@@ -19,7 +19,7 @@ from graphtwin.errors import GraphtwinError
 COMMANDS: dict[str, str] = {
     "demo": "graphtwin.cli.demo:demo",
     "validate": "graphtwin.cli.data:validate",
-    "load": "graphtwin.cli.data:load",
+    "load": "graphtwin.cli.load:load",
     "generate": "graphtwin.cli.generate:generate",
     "import": "graphtwin.cli.imports:import_group",
     "export": "graphtwin.cli.export:export",
