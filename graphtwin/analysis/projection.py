@@ -96,7 +96,8 @@ def graph_from_columns(
     g.es["directed"] = [TIE_KINDS[k].directed if k in TIE_KINDS else False for k in kinds]
     g.es["weight_given"] = given
     g.es["weight"] = [
-        w if w is not None else float(weights.get(k, 1.0)) for w, k in zip(given, kinds, strict=True)
+        w if w is not None else float(weights.get(k, 1.0))
+        for w, k in zip(given, kinds, strict=True)
     ]
     g.es["start_year"] = [_int_or_none(y) for y in pick("start_year")]
     g.es["end_year"] = [_int_or_none(y) for y in pick("end_year")]
