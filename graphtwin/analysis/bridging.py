@@ -1,0 +1,825 @@
+"""Who bridges cities, countries or sectors: brokerage, structural holes, cut points.
+
+Pure functions on the analysis graph (:mod:`graphtwin.analysis.projection`), computed on
+its simple view (parallel ties summed). Groups are the organisations' city, country or
+primary sector (:func:`group_labels`). The metrics, with their references, are in
+docs/metrics.md:
+
+- :func:`cross_group_betweenness`: betweenness counting only shortest paths between two
+  cities (igraph ``betweenness(sources=A, targets=B)``) or between any two groups;
+- :func:`brokerage`: Gould & Fernandez (1989) role counts and z-scores exactly as R's
+  ``sna::brokerage`` computes them for a symmetrised graph;
+- :func:`structural_holes`: Burt's constraint (igraph) and effective size (vectorised);
+- :func:`participation`: Guimerà & Amaral's participation coefficient over groups;
+- :func:`ei_index`: Krackhardt & Stern's E–I index per group;
+- :func:`cut_points` and :func:`bridge_edges`: articulation points and bridge ties;
+- :func:`bridges`: all of the above per organisation, a combined ``bridge_score`` and a
+  one-line ``reason`` for the top organisations.
+
+Example:
+    >>> from graphtwin.analysis.projection import graph_from_columns
+    >>> g = graph_from_columns(
+    ...     {"id": list("abcd"), "name": list("ABCD"), "kind": ["firm"] * 4,
+    ...      "city": ["Belfast", "Belfast", "Sejong", "Sejong"],
+    ...      "country": ["GB", "GB", "KR", "KR"]},
+    ...     {"source": ["a", "b", "c"], "target": ["b", "c", "d"], "kind": ["project"] * 3},
+    ... )
+    >>> df = bridges(g, pair=("Belfast", "Sejong"))
+    >>> top = df.iloc[0]
+    >>> top["name"], round(float(top["cross_betweenness"]), 2)
+    ('B', 0.5)
+    >>> for part in top["reason"].split("; "):
+    ...     print(part)
+    links Belfast (A) with Sejong (C)
+    articulation point (2 parts)
+    2 bridge ties
+    on 50% of Belfast–Sejong shortest paths
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import igraph as ig
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from graphtwin.analysis.centrality import (
+    BASE_COLUMNS,
+    DEFAULT_PIVOTS,
+    EXACT_LIMIT,
+    PathSampling,
+    base_frame,
+    choose_pivots,
+)
+from graphtwin.analysis.projection import simple_view
+from graphtwin.errors import GraphtwinError
+
+#: Groupings understood by :func:`group_labels`.
+GROUPINGS: tuple[str, ...] = ("city", "country", "sector")
+#: Group of organisations without a sector when grouping by sector.
+NO_SECTOR = "(no sector)"
+
+#: Gould–Fernandez roles in sna's column order, with sna's names.
+BROKERAGE_ROLES: tuple[str, ...] = (
+    "coordinator",
+    "itinerant",
+    "representative",
+    "gatekeeper",
+    "liaison",
+)
+SNA_NAMES: dict[str, str] = {
+    "coordinator": "w_I",
+    "itinerant": "w_O",
+    "representative": "b_IO",
+    "gatekeeper": "b_OI",
+    "liaison": "b_O",
+    "total": "t",
+}
+#: Roles whose broker mediates between groups (used in the bridge score).
+CROSS_ROLES: tuple[str, ...] = ("representative", "gatekeeper", "liaison")
+
+#: Components of the combined bridge score (each enters as a percentile rank).
+SCORE_COMPONENTS: tuple[str, ...] = (
+    "cross_betweenness",
+    "brokerage_z",
+    "openness",
+    "participation",
+)
+
+
+# --------------------------------------------------------------------------------------
+# Groups
+# --------------------------------------------------------------------------------------
+
+
+def group_labels(g: ig.Graph, by: str = "city") -> list[str]:
+    """The group of each organisation: its city, country or primary sector.
+
+    ``city``: the city name, with `` (CC)`` appended when the same name occurs in two
+    countries. ``country``: the ISO code. ``sector``: the name of the organisation's
+    first listed sector (its primary one), :data:`NO_SECTOR` when it has none.
+
+    >>> from graphtwin.analysis.projection import graph_from_columns
+    >>> g = graph_from_columns({"id": ["a", "b"], "name": ["A", "B"], "kind": ["firm"] * 2,
+    ...     "city": ["Belfast", "Busan"], "country": ["GB", "KR"],
+    ...     "sectors": [["fintech", "cyber"], []]}, {}, sectors={"fintech": "Fintech"})
+    >>> group_labels(g, "sector"), group_labels(g, "country")
+    (['Fintech', '(no sector)'], ['GB', 'KR'])
+    """
+    if by not in GROUPINGS:
+        raise GraphtwinError(f"unknown grouping {by!r}; use one of: {', '.join(GROUPINGS)}")
+    n = g.vcount()
+    if n == 0:
+        return []
+    if by == "country":
+        return [str(c) if c is not None else "?" for c in g.vs["country"]]
+    if by == "sector":
+        names = g["sectors"] if "sectors" in g.attributes() else {}
+        return [
+            str(names.get(s[0], s[0])) if s else NO_SECTOR
+            for s in (g.vs["sectors"] if "sectors" in g.vs.attributes() else [[]] * n)
+        ]
+    cities = [str(c) if c is not None else "?" for c in g.vs["city"]]
+    countries = [str(c) if c is not None else "?" for c in g.vs["country"]]
+    seen: dict[str, set[str]] = {}
+    for c, k in zip(cities, countries, strict=True):
+        seen.setdefault(c, set()).add(k)
+    return [f"{c} ({k})" if len(seen[c]) > 1 else c for c, k in zip(cities, countries, strict=True)]
+
+
+def _codes(labels: Sequence[str]) -> tuple[np.ndarray, list[str]]:
+    """Integer group codes (0..G-1) and the group names in code order."""
+    names, codes = np.unique(np.asarray(labels, dtype=object), return_inverse=True)
+    return codes.astype(np.int64), [str(x) for x in names]
+
+
+def resolve_city(g: ig.Graph, text: str) -> tuple[str, np.ndarray]:
+    """The city label (as in :func:`group_labels`) and member vertices named by ``text``.
+
+    Accepts a city name in any case, ``"Name, CC"``, ``"Name (CC)"`` or a city id
+    (``GB-belfast``). An unknown or ambiguous name raises :class:`GraphtwinError` listing
+    close names.
+
+    >>> from graphtwin.analysis.projection import graph_from_columns
+    >>> g = graph_from_columns({"id": ["a"], "name": ["A"], "kind": ["firm"],
+    ...     "city": ["Sejong"], "country": ["KR"]}, {})
+    >>> resolve_city(g, "sejong, kr")[0]
+    'Sejong'
+    """
+    labels = group_labels(g, "city")
+    cities = [str(c) for c in g.vs["city"]] if g.vcount() else []
+    countries = [str(c) for c in g.vs["country"]] if g.vcount() else []
+    ids = [str(c) for c in g.vs["city_id"]] if g.vcount() else []
+    query = text.strip()
+    name, country = query, None
+    for sep in (",", "("):
+        if sep in query:
+            head, _, tail = query.partition(sep)
+            name, country = head.strip(), tail.strip(" )").upper() or None
+            break
+    key = name.casefold()
+    hits = {
+        labels[i]
+        for i in range(len(labels))
+        if (cities[i].casefold() == key and (country is None or countries[i] == country))
+        or ids[i].casefold() == query.casefold()
+    }
+    if len(hits) > 1:
+        raise GraphtwinError(
+            f"city {text!r} is ambiguous: {', '.join(sorted(hits))}; "
+            "add the country, e.g. 'Gwangju, KR'"
+        )
+    if not hits:
+        known = sorted(set(cities))
+        close = difflib.get_close_matches(name, known, n=5, cutoff=0.5)
+        close += [c for c in known if key and key in c.casefold() and c not in close][:5]
+        hint = (
+            f"did you mean: {', '.join(close)}?"
+            if close
+            else (f"known cities: {', '.join(known[:15])}{' …' if len(known) > 15 else ''}")
+        )
+        raise GraphtwinError(f"unknown city {text!r} (no organisation is located there); {hint}")
+    label = hits.pop()
+    members = np.flatnonzero(np.asarray(labels, dtype=object) == label)
+    return label, members
+
+
+# --------------------------------------------------------------------------------------
+# Sparse helpers
+# --------------------------------------------------------------------------------------
+
+
+def _adjacency(h: ig.Graph, weighted: bool) -> sp.csr_matrix:
+    """Symmetric CSR adjacency of a simple undirected graph (weights or ones)."""
+    n = h.vcount()
+    if h.ecount() == 0:
+        return sp.csr_matrix((n, n), dtype=float)
+    edges = np.asarray(h.get_edgelist(), dtype=np.int64)
+    w = np.asarray(h.es["weight"], dtype=float) if weighted else np.ones(len(edges))
+    rows = np.concatenate([edges[:, 0], edges[:, 1]])
+    cols = np.concatenate([edges[:, 1], edges[:, 0]])
+    data = np.concatenate([w, w])
+    a = sp.csr_matrix((data, (rows, cols)), shape=(n, n))
+    a.sum_duplicates()
+    return a
+
+
+def _row_blocks(a: sp.csr_matrix, budget: int = 4_000_000) -> list[tuple[int, int]]:
+    """Row ranges whose two-path work (sum over rows of neighbour degrees) fits ``budget``.
+
+    Bounds the memory of chunked masked products ``(A[rows] @ B) ∘ A[rows]``.
+    """
+    n = a.shape[0]
+    if n == 0:
+        return []
+    deg = np.diff(a.indptr).astype(np.int64)
+    work = np.asarray(a.astype(bool).astype(np.int64) @ deg).ravel() + 1
+    cum = np.cumsum(work)
+    blocks, start = [], 0
+    while start < n:
+        limit = (cum[start - 1] if start else 0) + budget
+        stop = int(np.searchsorted(cum, limit, side="right"))
+        stop = max(stop, start + 1)
+        blocks.append((start, min(stop, n)))
+        start = stop
+    return blocks
+
+
+def _masked_rowsum(
+    left: sp.csr_matrix, right: sp.csr_matrix, mask: sp.csr_matrix, blocks: list[tuple[int, int]]
+) -> np.ndarray:
+    """Row sums of ``(left @ right) ∘ mask``, computed block of rows by block of rows."""
+    out = np.zeros(left.shape[0])
+    for r0, r1 in blocks:
+        prod = left[r0:r1] @ right
+        out[r0:r1] = np.asarray(prod.multiply(mask[r0:r1]).sum(axis=1)).ravel()
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# Cross-group betweenness
+# --------------------------------------------------------------------------------------
+
+
+def cross_group_betweenness(
+    h: ig.Graph,
+    codes: np.ndarray,
+    pair: tuple[np.ndarray, np.ndarray] | None = None,
+    *,
+    exact: bool | None = None,
+    pivots: int = DEFAULT_PIVOTS,
+    seed: int = 0,
+    limit: int = EXACT_LIMIT,
+) -> tuple[np.ndarray, PathSampling]:
+    """Share of cross-group shortest paths that pass through each organisation.
+
+    With ``pair = (A, B)`` (vertex index arrays): for every a in A and b in B, the
+    fraction of shortest a–b paths (hops) through v, summed and divided by |A|·|B|; igraph
+    ``betweenness(sources=A, targets=B)`` gives half that sum for an undirected graph.
+    Without a pair: the same over every pair of organisations in different groups
+    (``codes``), computed as the sum over groups G of ``betweenness(sources=G,
+    targets=not G)`` and divided by the number of such pairs. Endpoints score 0, as in
+    betweenness. Sampling: exact for graphs of at most ``limit`` organisations or when
+    ``exact``; otherwise ``pivots`` seeded sources (from the smaller city of a pair, or
+    from all organisations) with the sum scaled by population/pivots.
+    """
+    n = h.vcount()
+    out = np.zeros(n)
+    if pair is not None:
+        a, b = (np.asarray(x, dtype=np.int64) for x in pair)
+        if len(a) > len(b):
+            a, b = b, a
+        exact_here = True if (exact is None and n <= limit) else exact
+        sources, info = choose_pivots(a, exact_here, pivots, seed, limit=0)
+        if len(a) == 0 or len(b) == 0:
+            return out, info
+        raw = np.asarray(
+            h.betweenness(directed=False, sources=sources.tolist(), targets=b.tolist()), dtype=float
+        )
+        raw *= len(a) / len(sources)
+        return 2.0 * raw / (len(a) * len(b)), info
+    sources, info = choose_pivots(range(n), exact, pivots, seed, limit)
+    if n == 0:
+        return out, info
+    codes = np.asarray(codes, dtype=np.int64)
+    sizes = np.bincount(codes)
+    cross_pairs = (n * n - float((sizes.astype(float) ** 2).sum())) / 2.0
+    if cross_pairs <= 0:
+        return out, info
+    src_codes = codes[sources]
+    order = np.argsort(codes, kind="stable")
+    for c in np.unique(src_codes):
+        group_sources = sources[src_codes == c]
+        targets = order[codes[order] != c]
+        out += np.asarray(
+            h.betweenness(directed=False, sources=group_sources.tolist(), targets=targets.tolist()),
+            dtype=float,
+        )
+    out *= n / len(sources)
+    return out / cross_pairs, info
+
+
+# --------------------------------------------------------------------------------------
+# Gould–Fernandez brokerage (sna::brokerage)
+# --------------------------------------------------------------------------------------
+
+
+def brokerage_counts(adj: sp.spmatrix, codes: np.ndarray) -> np.ndarray:
+    """Gould–Fernandez role counts per vertex (n × 5, roles in :data:`BROKERAGE_ROLES` order).
+
+    ``adj`` is a symmetric adjacency without loops (read as binary); each undirected tie
+    is two arcs, as sna does for undirected data. A vertex j brokers every ordered pair
+    (i, k), i ≠ k, with arcs i→j and j→k but no arc i→k; the role follows the groups:
+    coordinator (all three in one group), itinerant (i, k share a group j is not in),
+    representative (i with j, k elsewhere), gatekeeper (k with j, i elsewhere), liaison
+    (three different groups). Counted in closed form per vertex from its neighbour
+    group counts, minus the pairs closed by a triangle, which are counted by four masked
+    sparse products (same-group / cross-group adjacency blocks) that together cost one
+    A·A product.
+    """
+    a = sp.csr_matrix(adj, dtype=float)
+    a.data[:] = 1.0
+    a.eliminate_zeros()
+    n = a.shape[0]
+    codes = np.asarray(codes, dtype=np.int64)
+    if n == 0:
+        return np.zeros((0, 5))
+    n_groups = int(codes.max()) + 1
+    member = sp.csr_matrix((np.ones(n), (np.arange(n), codes)), shape=(n, n_groups))
+    per_group = (a @ member).tocsr()  # neighbours of j in each group
+    deg = np.asarray(a.sum(axis=1)).ravel()
+    own = np.asarray(per_group[np.arange(n), codes]).ravel()
+    sq = np.asarray(per_group.multiply(per_group).sum(axis=1)).ravel()
+    other = deg - own
+    sq_other = sq - own**2
+
+    coo = a.tocoo()
+    same = codes[coo.row] == codes[coo.col]
+    a_s = sp.csr_matrix((coo.data * same, (coo.row, coo.col)), shape=(n, n))
+    a_d = sp.csr_matrix((coo.data * ~same, (coo.row, coo.col)), shape=(n, n))
+    a_s.eliminate_zeros()
+    a_d.eliminate_zeros()
+    blocks = _row_blocks(a)
+    tri_same = _masked_rowsum(a_s, a_s, a_s, blocks) / 2.0  # j, i, k all one group
+    tri_odd = _masked_rowsum(a_d, a_s, a_d, blocks) / 2.0  # i, k share a group, j not
+    tri_pair = _masked_rowsum(a_s, a_d, a_d, blocks)  # j with one of them
+    tri_diff = _masked_rowsum(a_d, a_d, a_d, blocks) / 2.0  # three groups
+
+    counts = np.empty((n, 5))
+    counts[:, 0] = own * (own - 1) - 2 * tri_same
+    counts[:, 1] = sq_other - other - 2 * tri_odd
+    counts[:, 2] = own * other - tri_pair
+    counts[:, 3] = counts[:, 2]
+    counts[:, 4] = other**2 - sq_other - 2 * tri_diff
+    return np.rint(counts)
+
+
+def brokerage_moments(codes: np.ndarray, arcs: int) -> tuple[np.ndarray, np.ndarray]:
+    """sna::brokerage's expected counts and standard deviations per vertex (n × 6).
+
+    Columns: the five roles in :data:`BROKERAGE_ROLES` order, then the total. They
+    depend only on the broker's group size n_i, the number of vertices N and the arc
+    density d = arcs / (N (N - 1)) (Gould & Fernandez 1989, as coded in sna's
+    ``brokerage``): with q = d²(1-d) and r = d³(1-d)³,
+
+    - coordinator: E = q (n_i-1)(n_i-2); Var = E(1-q) + 2 (n_i-1)(n_i-2)(n_i-3) r
+    - itinerant: E = q Σ_{h≠i} n_h(n_h-1); Var = E(1-q) + 2 Σ_{h≠i} n_h(n_h-1)(n_h-2) r
+    - representative = gatekeeper: E = q (N-n_i)(n_i-1);
+      Var = E(1-q) + 2 [(n_i-1) C(N-n_i, 2) + (N-n_i) C(n_i-1, 2)] r
+    - liaison: E = q [(Σ_{h≠i} n_h)² - Σ_{h≠i} n_h²]; Var = E(1-q) + 4 Σ_{h≠i} n_h C(N-n_h-n_i, 2) r
+    - total: E = q (N-1)(N-2); Var = E(1-q) + 2 (N-1)(N-2)(N-3) r
+    """
+    codes = np.asarray(codes, dtype=np.int64)
+    n_vertices = len(codes)
+    if n_vertices < 2:
+        return np.zeros((n_vertices, 6)), np.zeros((n_vertices, 6))
+    big_n = float(n_vertices)
+    d = arcs / (big_n * (big_n - 1))
+    q = d * d * (1 - d)
+    r = d**3 * (1 - d) ** 3
+    ni = np.bincount(codes).astype(float)
+    s1, s2, s3 = ni.sum(), (ni**2).sum(), (ni**3).sum()
+    rest1, rest2, rest3 = s1 - ni, s2 - ni**2, s3 - ni**3
+
+    def choose2(x: np.ndarray) -> np.ndarray:
+        return x * (x - 1) / 2.0
+
+    e = np.zeros((len(ni), 6))
+    v = np.zeros((len(ni), 6))
+    e[:, 0] = q * (ni - 1) * (ni - 2)
+    v[:, 0] = e[:, 0] * (1 - q) + 2 * (ni - 1) * (ni - 2) * (ni - 3) * r
+    e[:, 1] = q * (rest2 - rest1)  # Σ_{h≠i} n_h(n_h-1)
+    # Σ_{h≠i} n_h(n_h-1)(n_h-2) = Σ n³ - 3 Σ n² + 2 Σ n over h ≠ i
+    v[:, 1] = e[:, 1] * (1 - q) + 2 * (rest3 - 3 * rest2 + 2 * rest1) * r
+    e[:, 2] = q * (big_n - ni) * (ni - 1)
+    v[:, 2] = (
+        e[:, 2] * (1 - q)
+        + 2 * ((ni - 1) * choose2(big_n - ni) + (big_n - ni) * choose2(ni - 1)) * r
+    )
+    e[:, 3], v[:, 3] = e[:, 2], v[:, 2]
+    e[:, 4] = q * (rest1**2 - rest2)
+    # Σ_{h≠i} n_h C(a - n_h, 2) with a = N - n_i, expanded as a polynomial in n_h
+    a_ = big_n - ni
+    liaison_sum = ((a_**2 - a_) * rest1 - (2 * a_ - 1) * rest2 + rest3) / 2.0
+    v[:, 4] = e[:, 4] * (1 - q) + 4 * liaison_sum * r
+    e[:, 5] = q * (big_n - 1) * (big_n - 2)
+    v[:, 5] = e[:, 5] * (1 - q) + 2 * (big_n - 1) * (big_n - 2) * (big_n - 3) * r
+    return e[codes], np.sqrt(np.maximum(v, 0.0))[codes]
+
+
+def brokerage(h: ig.Graph, labels: Sequence[str]) -> pd.DataFrame:
+    """Gould–Fernandez brokerage table: raw role counts, their total and z-scores.
+
+    Columns after the base ones: the five roles of :data:`BROKERAGE_ROLES`, ``total``,
+    then ``z_<role>`` and ``z_total`` = (count - E) / sd with sna's moments
+    (:func:`brokerage_moments`); z is NaN where sd is 0 (e.g. a one-member group). ``h``
+    must be simple (see :func:`~graphtwin.analysis.projection.simple_view`).
+    """
+    codes, _ = _codes(labels) if len(labels) else (np.zeros(0, dtype=np.int64), [])
+    adj = _adjacency(h, weighted=False)
+    counts = brokerage_counts(adj, codes)
+    full = np.column_stack([counts, counts.sum(axis=1)]) if len(codes) else np.zeros((0, 6))
+    exp, sd = brokerage_moments(codes, int(adj.nnz))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(sd > 0, (full - exp) / np.where(sd > 0, sd, 1.0), np.nan)
+    df = base_frame(h)
+    names = [*BROKERAGE_ROLES, "total"]
+    for i, role in enumerate(names):
+        df[role] = full[:, i].astype(np.int64)
+    for i, role in enumerate(names):
+        df[f"z_{role}"] = z[:, i]
+    return df
+
+
+# --------------------------------------------------------------------------------------
+# Structural holes, participation, E–I
+# --------------------------------------------------------------------------------------
+
+
+def effective_size(h: ig.Graph, weighted: bool = True) -> np.ndarray:
+    """Burt's effective size: degree minus the redundancy of the contacts (NaN for isolates).
+
+    ES(i) = Σ_j∈N(i) [1 - Σ_q p_iq m_jq], with p_iq = w_iq / Σ_k w_ik and
+    m_jq = w_jq / max_k w_jk (Burt 1992; networkx ``effective_size``). Unweighted it is
+    Borgatti's n - 2t/n. Computed as deg_i - Σ_j A_ij (W W)_ij / (s_i max_j) with a masked
+    sparse product.
+    """
+    n = h.vcount()
+    w = _adjacency(h, weighted=weighted)
+    a = w.astype(bool).astype(float)
+    deg = np.asarray(a.sum(axis=1)).ravel()
+    s = np.asarray(w.sum(axis=1)).ravel()
+    top = w.max(axis=1).toarray().ravel() if n else np.zeros(0)
+    inv_top = sp.diags(np.divide(1.0, top, out=np.zeros(n), where=top > 0))
+    redundancy = _masked_rowsum(w, w @ inv_top, a, _row_blocks(a))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        es = deg - np.divide(redundancy, s, out=np.zeros(n), where=s > 0)
+    es[deg == 0] = np.nan
+    return es
+
+
+def structural_holes(h: ig.Graph, weighted: bool = True) -> pd.DataFrame:
+    """Burt's constraint (igraph ``constraint``) and effective size, NaN for isolates.
+
+    Constraint C(i) = Σ_j (p_ij + Σ_q p_iq p_qj)² with proportional tie strengths p
+    (Burt 1992); low constraint = many non-redundant contacts.
+    """
+    df = base_frame(h)
+    if h.vcount() == 0:
+        df["constraint"] = []
+        df["effective_size"] = []
+        return df
+    w = h.es["weight"] if (weighted and h.ecount()) else None
+    df["constraint"] = np.asarray(h.constraint(weights=w), dtype=float)
+    df["effective_size"] = effective_size(h, weighted=weighted)
+    return df
+
+
+def participation(h: ig.Graph, labels: Sequence[str], weighted: bool = True) -> np.ndarray:
+    """Participation coefficient (Guimerà & Amaral 2005): 1 - Σ_g (s_ig / s_i)².
+
+    s_ig is the strength of i's ties into group g (tie-kind weights; degree when not
+    ``weighted``). 0 when all ties stay in one group or for isolates; approaches 1 when
+    ties spread evenly over many groups.
+    """
+    n = h.vcount()
+    if n == 0:
+        return np.zeros(0)
+    codes, names = _codes(labels)
+    w = _adjacency(h, weighted=weighted)
+    member = sp.csr_matrix((np.ones(n), (np.arange(n), codes)), shape=(n, len(names)))
+    k = (w @ member).tocsr()
+    s = np.asarray(w.sum(axis=1)).ravel()
+    sq = np.asarray(k.multiply(k).sum(axis=1)).ravel()
+    return np.where(s > 0, 1.0 - sq / np.where(s > 0, s, 1.0) ** 2, 0.0)
+
+
+def ei_index(h: ig.Graph, labels: Sequence[str]) -> pd.DataFrame:
+    """Krackhardt–Stern E–I index per group: (external - internal) / (external + internal).
+
+    Counts ties of the simple graph: internal ties have both ends in the group, external
+    ties one. +1: all ties leave the group; -1: all stay inside; NaN: no ties. Sorted by
+    group size, largest first.
+    """
+    codes, names = _codes(labels) if len(labels) else (np.zeros(0, dtype=np.int64), [])
+    sizes = np.bincount(codes, minlength=len(names))
+    edges = np.asarray(h.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    cu, cv = codes[edges[:, 0]], codes[edges[:, 1]]
+    inside = cu == cv
+    internal = np.bincount(cu[inside], minlength=len(names))
+    external = np.bincount(cu[~inside], minlength=len(names)) + np.bincount(
+        cv[~inside], minlength=len(names)
+    )
+    total = internal + external
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ei = np.where(total > 0, (external - internal) / np.where(total > 0, total, 1), np.nan)
+    df = pd.DataFrame(
+        {
+            "group": names,
+            "organisations": sizes,
+            "internal_ties": internal,
+            "external_ties": external,
+            "ei_index": ei,
+        }
+    )
+    return df.sort_values(["organisations", "group"], ascending=[False, True]).reset_index(
+        drop=True
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Cut points: articulation points and bridge ties
+# --------------------------------------------------------------------------------------
+
+
+def cut_points(h: ig.Graph) -> pd.DataFrame:
+    """Per organisation: ``articulation`` (its removal disconnects its component),
+    ``cut_parts`` (how many parts its component falls into without it: the number of
+    biconnected components it belongs to; 1 otherwise, 0 for isolates) and
+    ``bridge_ties`` (how many of its ties are bridges, i.e. the only link between the
+    two sides)."""
+    n = h.vcount()
+    df = base_frame(h)
+    parts = np.where(np.asarray(h.degree(), dtype=np.int64) > 0, 1, 0) if n else np.zeros(0)
+    articulation = np.zeros(n, dtype=bool)
+    if h.ecount():
+        blocks, points = h.biconnected_components(return_articulation_points=True)
+        articulation[points] = True
+        count = np.zeros(n, dtype=np.int64)
+        for block in blocks:
+            count[block] += 1
+        parts = np.where(articulation, count, parts)
+    bridge_ties = np.zeros(n, dtype=np.int64)
+    if h.ecount():
+        ids = h.bridges()
+        if ids:
+            ends = np.asarray([h.es[e].tuple for e in ids], dtype=np.int64)
+            bridge_ties = np.bincount(ends.ravel(), minlength=n)
+    df["articulation"] = articulation
+    df["cut_parts"] = parts
+    df["bridge_ties"] = bridge_ties
+    return df
+
+
+def bridge_edges(h: ig.Graph) -> pd.DataFrame:
+    """Every bridge tie: its two organisations, weight, tie kinds and ``cut_off``.
+
+    ``cut_off`` is the number of organisations on the smaller side, i.e. how many would
+    be cut off from the rest of their component if the tie ended (1 = a pendant
+    organisation). Sorted by ``cut_off`` then weight, largest first.
+    """
+    cols = [
+        "source_id", "source_name", "source_city", "target_id", "target_name",
+        "target_city", "weight", "kinds", "cut_off",
+    ]  # fmt: skip
+    ids = h.bridges() if h.ecount() else []
+    if not ids:
+        return pd.DataFrame({c: [] for c in cols})
+    keep = sorted(set(range(h.ecount())) - set(ids))
+    membership = np.asarray(
+        h.subgraph_edges(keep, delete_vertices=False).connected_components().membership
+    )
+    n_comp = int(membership.max()) + 1
+    comp_size = np.bincount(membership, minlength=n_comp).astype(np.int64)
+    ends = np.asarray([h.es[e].tuple for e in ids], dtype=np.int64)
+    tree = ig.Graph(n=n_comp, edges=membership[ends].tolist())
+    subtree = comp_size.copy()
+    parent = np.full(n_comp, -1)
+    total = np.zeros(n_comp, dtype=np.int64)
+    seen = np.zeros(n_comp, dtype=bool)
+    for root in range(n_comp):
+        if seen[root]:
+            continue
+        order, _, parents = tree.bfs(root)
+        order = [v for v in order if v >= 0]
+        seen[order] = True
+        for v in reversed(order):
+            p = parents[v]
+            if p != v:
+                parent[v] = p
+                subtree[p] += subtree[v]
+        total[order] = subtree[root]
+    cut = []
+    for cu, cv in zip(membership[ends[:, 0]], membership[ends[:, 1]], strict=True):
+        child = cv if parent[cv] == cu else cu
+        cut.append(int(min(subtree[child], total[child] - subtree[child])))
+    vs = h.vs
+    df = pd.DataFrame(
+        {
+            "source_id": [vs[int(u)]["id"] for u in ends[:, 0]],
+            "source_name": [vs[int(u)]["name"] for u in ends[:, 0]],
+            "source_city": [vs[int(u)]["city"] for u in ends[:, 0]],
+            "target_id": [vs[int(v)]["id"] for v in ends[:, 1]],
+            "target_name": [vs[int(v)]["name"] for v in ends[:, 1]],
+            "target_city": [vs[int(v)]["city"] for v in ends[:, 1]],
+            "weight": [float(h.es[e]["weight"]) for e in ids],
+            "kinds": [list(h.es[e]["kinds"]) if "kinds" in h.es.attributes() else [] for e in ids],
+            "cut_off": cut,
+        }
+    )
+    return df.sort_values(["cut_off", "weight"], ascending=False, kind="stable").reset_index(
+        drop=True
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Combined bridge score and reasons
+# --------------------------------------------------------------------------------------
+
+
+def percentile_rank(values: np.ndarray) -> np.ndarray:
+    """Share of the other organisations with a strictly lower value (0..1; NaN counts as lowest).
+
+    >>> percentile_rank(np.array([0.0, 0.0, 2.0, 5.0])).tolist()
+    [0.0, 0.0, 0.6666666666666666, 1.0]
+    """
+    x = np.asarray(values, dtype=float)
+    n = len(x)
+    if n <= 1:
+        return np.zeros(n)
+    x = np.where(np.isnan(x), -np.inf, x)
+    below = np.searchsorted(np.sort(x), x, side="left")
+    return below / (n - 1)
+
+
+@dataclass(frozen=True)
+class _Context:
+    labels: list[str]
+    pair: tuple[str, str] | None
+    pair_members: tuple[np.ndarray, np.ndarray] | None
+
+
+def bridges(
+    g: ig.Graph,
+    *,
+    by: str = "city",
+    pair: tuple[str, str] | None = None,
+    weights: Mapping[str, float] | None = None,
+    exact: bool | None = None,
+    pivots: int = DEFAULT_PIVOTS,
+    seed: int = 0,
+    limit: int = EXACT_LIMIT,
+    explain: int = 25,
+    simple: ig.Graph | None = None,
+) -> pd.DataFrame:
+    """Every organisation's bridging metrics, a combined ``bridge_score`` and reasons.
+
+    ``by`` picks the groups (city, country or primary sector) for brokerage,
+    participation and, without ``pair``, cross-group betweenness. ``pair`` names two
+    cities (see :func:`resolve_city`); cross-group betweenness then counts only their
+    shortest paths, and organisations that neither lie on such a path nor are tied to both
+    cities (or, inside one city, to the other) score 0.
+
+    bridge_score = mean of the percentile ranks (:func:`percentile_rank`) of
+    cross_betweenness, brokerage_z (mean z of the representative, gatekeeper and liaison
+    roles, NaN read as 0), openness (1 - constraint; isolates 0) and participation.
+
+    Returns all organisations sorted by bridge_score (highest first), with their
+    ``group``; with a pair, ``connects_pair`` flags the organisations that connect the two
+    cities (the others score 0). The first
+    ``explain`` rows get a one-line ``reason``. ``df.attrs`` holds ``sampling``
+    (:class:`~graphtwin.analysis.centrality.PathSampling`), ``by`` and ``pair`` (labels).
+    """
+    h = simple if simple is not None else simple_view(g, weights)
+    labels = group_labels(h, by)
+    codes, _ = _codes(labels) if labels else (np.zeros(0, dtype=np.int64), [])
+    members = None
+    pair_labels = None
+    if pair is not None:
+        la, ma = resolve_city(h, pair[0])
+        lb, mb = resolve_city(h, pair[1])
+        if la == lb:
+            raise GraphtwinError(f"the two cities are the same ({la}); name two different cities")
+        members, pair_labels = (ma, mb), (la, lb)
+    cross, info = cross_group_betweenness(
+        h, codes, members, exact=exact, pivots=pivots, seed=seed, limit=limit
+    )
+    df = brokerage(h, labels)
+    holes = structural_holes(h)
+    df["constraint"] = holes["constraint"].to_numpy()
+    df["effective_size"] = holes["effective_size"].to_numpy()
+    df["participation"] = participation(h, labels)
+    cuts = cut_points(h)
+    for col in ("articulation", "cut_parts", "bridge_ties"):
+        df[col] = cuts[col].to_numpy()
+    df.insert(len(BASE_COLUMNS), "cross_betweenness", cross)
+    z = df[[f"z_{r}" for r in CROSS_ROLES]].to_numpy(dtype=float)
+    df["brokerage_z"] = np.nan_to_num(z, nan=0.0).mean(axis=1) if len(df) else []
+    openness = 1.0 - df["constraint"].to_numpy(dtype=float)
+    openness = np.where(np.isnan(openness), 0.0, openness)
+    parts = [
+        percentile_rank(cross),
+        percentile_rank(df["brokerage_z"].to_numpy(dtype=float)),
+        percentile_rank(openness),
+        percentile_rank(df["participation"].to_numpy(dtype=float)),
+    ]
+    score = np.mean(parts, axis=0) if len(df) else np.zeros(0)
+    if members is not None:
+        connects = _connects_pair(h, members, cross)
+        score = np.where(connects, score, 0.0)
+        df["connects_pair"] = connects
+    df.insert(len(BASE_COLUMNS), "bridge_score", score)
+    df["group"] = labels
+    df = df.sort_values(["bridge_score", "cross_betweenness"], ascending=False, kind="stable")
+    order = df.index.to_numpy()
+    context = _Context(labels, pair_labels, members)
+    reasons: list[str | None] = [None] * len(df)
+    for pos, v in enumerate(order[: max(explain, 0)]):
+        reasons[pos] = explain_bridge(h, int(v), df.loc[v], context)
+    df["reason"] = reasons
+    df = df.reset_index(drop=True)
+    df.attrs.update(sampling=info, by=by, pair=pair_labels)
+    return df
+
+
+def _connects_pair(
+    h: ig.Graph, members: tuple[np.ndarray, np.ndarray], cross: np.ndarray
+) -> np.ndarray:
+    """True for organisations on an A–B shortest path, tied to both cities, or inside one
+    city with a tie into the other."""
+    n = h.vcount()
+    in_a = np.zeros(n, dtype=bool)
+    in_b = np.zeros(n, dtype=bool)
+    in_a[members[0]] = True
+    in_b[members[1]] = True
+    adj = _adjacency(h, weighted=False)
+    to_a = np.asarray(adj @ in_a.astype(float)).ravel() > 0
+    to_b = np.asarray(adj @ in_b.astype(float)).ravel() > 0
+    return (cross > 0) | (to_a & to_b) | (in_a & to_b) | (in_b & to_a)
+
+
+def short_name(name: str) -> str:
+    """A short form for reasons: a trailing acronym in brackets, else the name without it.
+
+    >>> short_name("Invest Northern Ireland (Invest NI)")
+    'Invest NI'
+    >>> short_name("Sejong City (Sejong Special Self-Governing City government)")
+    'Sejong City'
+    """
+    m = re.match(r"^(.+?)\s*\(([^()]+)\)\s*$", name)
+    if not m:
+        return name
+    inner = m.group(2).strip()
+    return inner if len(inner) <= 12 and len(inner.split()) <= 2 else m.group(1)
+
+
+def _names(h: ig.Graph, vertices: list[int], shown: int = 2) -> str:
+    names = [short_name(str(h.vs[v]["name"])) for v in vertices[:shown]]
+    extra = len(vertices) - shown
+    return ", ".join(names) + (f" +{extra} more" if extra > 0 else "")
+
+
+def explain_bridge(h: ig.Graph, v: int, row: pd.Series, context: _Context) -> str:
+    """One line on why organisation ``v`` bridges: the groups and partners it links, then
+    flags (articulation point, bridge ties, share of the pair's shortest paths or its
+    strongest cross-group brokerage role).
+
+    Example output: ``links Belfast (Belfast City Council, QUB) with Sejong (Sejong
+    Technopark); articulation point (2 parts); on 40% of Belfast–Sejong shortest paths``.
+    """
+    labels = context.labels
+    weight_of: dict[int, float] = {}
+    for e in h.incident(v):
+        edge = h.es[e]
+        u = edge.target if edge.source == v else edge.source
+        weight_of[u] = weight_of.get(u, 0.0) + float(edge["weight"])
+    by_group: dict[str, list[int]] = {}
+    for u in sorted(weight_of, key=lambda u: (-weight_of[u], str(h.vs[u]["name"]))):
+        by_group.setdefault(labels[u], []).append(u)
+    group_weight = {gname: sum(weight_of[u] for u in us) for gname, us in by_group.items()}
+    lead = context.pair if context.pair is not None else (labels[v],)
+    first = [p for p in lead if p in by_group]
+    rest = sorted(
+        (gname for gname in by_group if gname not in first), key=lambda x: (-group_weight[x], x)
+    )
+    ordered = first + rest
+    shown = [f"{gname} ({_names(h, by_group[gname])})" for gname in ordered[:3]]
+    more = len(ordered) - 3
+    if not shown:
+        text = "no ties"
+    elif len(shown) == 1:
+        text = f"ties only within {shown[0]}"
+    else:
+        text = "links " + shown[0] + " with " + " and ".join(shown[1:])
+        if more > 0:
+            text += f" (+{more} more groups)"
+    flags = [text]
+    if bool(row["articulation"]):
+        flags.append(f"articulation point ({int(row['cut_parts'])} parts)")
+    if int(row["bridge_ties"]) > 0:
+        k = int(row["bridge_ties"])
+        flags.append(f"{k} bridge tie{'s' if k != 1 else ''}")
+    cross = float(row["cross_betweenness"])
+    if context.pair is not None and cross > 0:
+        flags.append(f"on {cross:.0%} of {context.pair[0]}–{context.pair[1]} shortest paths")
+    elif context.pair is None:
+        best = max(CROSS_ROLES, key=lambda r: np.nan_to_num(float(row[f"z_{r}"]), nan=-np.inf))
+        zb = float(row[f"z_{best}"])
+        if np.isfinite(zb) and zb >= 2.0 and int(row[best]) > 0:
+            flags.append(f"{best} for {int(row[best])} pairs (z {zb:.1f})")
+    return "; ".join(flags)

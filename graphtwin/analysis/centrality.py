@@ -1,0 +1,265 @@
+"""Centrality: degree, strength, PageRank, eigenvector, harmonic, betweenness, k-core.
+
+Pure functions on the analysis graph of :mod:`graphtwin.analysis.projection`; each returns
+a pandas DataFrame whose first columns are ``id, name, city, country, kind`` (see
+:func:`base_frame`). Definitions, references and the treatment of weights and directed
+tie kinds are in docs/metrics.md; in short:
+
+- parallel ties between two organisations are collapsed into one edge whose weight is the
+  sum of the tie-kind weights (:func:`~graphtwin.analysis.projection.simple_view`);
+- directed tie kinds (funding, membership, parent, successor) count as undirected ties;
+- weights are *strengths* (bigger = closer), so strength, PageRank and eigenvector use
+  them, while path metrics (harmonic closeness, betweenness) count hops;
+- betweenness and harmonic closeness are exact up to :data:`EXACT_LIMIT` organisations and
+  estimated from :data:`DEFAULT_PIVOTS` seeded source pivots above it.
+
+Example:
+    >>> from graphtwin.analysis.projection import graph_from_columns
+    >>> g = graph_from_columns(
+    ...     {"id": ["a", "b", "c"], "name": ["A", "B", "C"], "kind": ["firm"] * 3,
+    ...      "city": ["Belfast"] * 3, "country": ["GB"] * 3},
+    ...     {"source": ["a", "b"], "target": ["b", "c"], "kind": ["project", "meeting"]},
+    ... )
+    >>> df = centrality(g)
+    >>> row = df.set_index("id").loc["b"]
+    >>> int(row["degree"]), float(row["strength"]), float(row["betweenness"])
+    (2, 3.5, 1.0)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import igraph as ig
+import numpy as np
+import pandas as pd
+
+from graphtwin.analysis.projection import simple_view
+
+#: Columns that start every analysis table, in this order.
+BASE_COLUMNS: tuple[str, ...] = ("id", "name", "city", "country", "kind")
+
+#: Metrics computed by :func:`centrality`, in output order.
+CENTRALITY_METRICS: tuple[str, ...] = (
+    "degree",
+    "strength",
+    "pagerank",
+    "eigenvector",
+    "harmonic",
+    "betweenness",
+    "coreness",
+)
+
+#: Largest graph (organisations) on which path metrics are computed exactly by default.
+EXACT_LIMIT = 5000
+#: Default number of seeded source pivots for sampled path metrics.
+DEFAULT_PIVOTS = 500
+#: PageRank damping factor (probability of following a tie rather than jumping).
+DAMPING = 0.85
+
+
+@dataclass(frozen=True)
+class PathSampling:
+    """How path metrics (betweenness, harmonic, cross-group betweenness) were computed.
+
+    ``pivots`` is None when the computation was exact; otherwise the number of source
+    pivots drawn with ``seed`` and the estimate is scaled by ``population / pivots``.
+    """
+
+    pivots: int | None
+    seed: int
+    population: int
+
+    @property
+    def exact(self) -> bool:
+        return self.pivots is None
+
+    def describe(self) -> str:
+        """Human description, e.g. ``sampled from 500 of 46,000 source pivots (seed 0)``."""
+        if self.pivots is None:
+            return "exact"
+        n, k = self.population, self.pivots
+        return f"sampled from {k:,} of {n:,} source pivots (seed {self.seed})"
+
+    def label(self) -> str:
+        """Short machine label: ``exact`` or ``sampled:K``."""
+        return "exact" if self.pivots is None else f"sampled:{self.pivots}"
+
+
+def base_frame(g: ig.Graph) -> pd.DataFrame:
+    """The identifying columns of every analysis table, one row per vertex, vertex order.
+
+    >>> from graphtwin.analysis.projection import graph_from_columns
+    >>> g = graph_from_columns({"id": ["a"], "name": ["A"], "kind": ["firm"],
+    ...     "city": ["Busan"], "country": ["KR"]}, {})
+    >>> list(base_frame(g).columns)
+    ['id', 'name', 'city', 'country', 'kind']
+    """
+    n = g.vcount()
+    attrs = set(g.vs.attributes())
+    return pd.DataFrame(
+        {c: (g.vs[c] if c in attrs else [None] * n) for c in BASE_COLUMNS},
+        index=pd.RangeIndex(n),
+    )
+
+
+def choose_pivots(
+    population: Sequence[int] | np.ndarray, exact: bool | None, pivots: int, seed: int, limit: int
+) -> tuple[np.ndarray, PathSampling]:
+    """The source vertices of a path metric: all of ``population`` or a seeded sample.
+
+    Exact when ``exact`` is True, or when ``exact`` is None and the population has at most
+    ``limit`` members or at most ``pivots`` members. Otherwise ``pivots`` members are drawn
+    without replacement with ``numpy.random.default_rng(seed)`` (sorted).
+
+    >>> src, info = choose_pivots(range(10), None, 3, seed=1, limit=5)
+    >>> len(src), info.describe()
+    (3, 'sampled from 3 of 10 source pivots (seed 1)')
+    """
+    pop = np.asarray(population, dtype=np.int64)
+    size = len(pop)
+    if exact is True or pivots <= 0 or size <= pivots or (exact is None and size <= limit):
+        return pop, PathSampling(None, seed, size)
+    rng = np.random.default_rng(seed)
+    chosen = np.sort(rng.choice(pop, size=pivots, replace=False))
+    return chosen, PathSampling(int(pivots), seed, size)
+
+
+def betweenness(
+    g: ig.Graph,
+    *,
+    exact: bool | None = None,
+    pivots: int = DEFAULT_PIVOTS,
+    seed: int = 0,
+    limit: int = EXACT_LIMIT,
+    normalized: bool = True,
+) -> tuple[np.ndarray, PathSampling]:
+    """Betweenness (Freeman 1977; Brandes 2001) counting hops, exact or pivot-sampled.
+
+    Exact: igraph ``betweenness()``. Sampled (Brandes & Pich 2007): the dependencies of
+    ``pivots`` seeded sources (igraph ``betweenness(sources=...)``) scaled by n/K, an
+    unbiased estimate of the exact value. ``normalized`` divides by (n-1)(n-2)/2, the
+    number of pairs of other vertices, as networkx ``betweenness_centrality`` does.
+    """
+    n = g.vcount()
+    sources, info = choose_pivots(range(n), exact, pivots, seed, limit)
+    if n == 0:
+        return np.zeros(0), info
+    if info.exact:
+        raw = np.asarray(g.betweenness(directed=False), dtype=float)
+    else:
+        raw = np.asarray(g.betweenness(directed=False, sources=sources.tolist()), dtype=float)
+        raw *= n / len(sources)
+    if normalized and n > 2:
+        raw *= 2.0 / ((n - 1) * (n - 2))
+    return raw, info
+
+
+def harmonic(
+    g: ig.Graph,
+    *,
+    exact: bool | None = None,
+    pivots: int = DEFAULT_PIVOTS,
+    seed: int = 0,
+    limit: int = EXACT_LIMIT,
+    chunk: int = 64,
+) -> tuple[np.ndarray, PathSampling]:
+    """Harmonic closeness (Marchiori & Latora 2000): mean of 1/d(v, u) over the other u.
+
+    Unreachable organisations contribute 0, so disconnected graphs are fine. Equals
+    networkx ``harmonic_centrality`` divided by n-1 (igraph ``normalized=True``). Sampled:
+    the mean of 1/d(s, v) over ``pivots`` seeded sources s other than v (Eppstein & Wang
+    2004), from BFS distances taken ``chunk`` sources at a time.
+    """
+    n = g.vcount()
+    sources, info = choose_pivots(range(n), exact, pivots, seed, limit)
+    if n <= 1:
+        return np.zeros(n), info
+    if info.exact:
+        return np.asarray(g.harmonic_centrality(normalized=True), dtype=float), info
+    total = np.zeros(n)
+    for start in range(0, len(sources), chunk):
+        block = sources[start : start + chunk].tolist()
+        d = np.asarray(g.distances(source=block), dtype=float)
+        with np.errstate(divide="ignore"):
+            inv = np.where((d > 0) & np.isfinite(d), 1.0 / d, 0.0)
+        total += inv.sum(axis=0)
+    others = np.full(n, float(len(sources)))
+    others[sources] -= 1.0  # a pivot is not its own source
+    return np.divide(total, others, out=np.zeros(n), where=others > 0), info
+
+
+def centrality(
+    g: ig.Graph,
+    metrics: Sequence[str] | None = None,
+    *,
+    weights: Mapping[str, float] | None = None,
+    exact: bool | None = None,
+    pivots: int = DEFAULT_PIVOTS,
+    seed: int = 0,
+    limit: int = EXACT_LIMIT,
+    simple: ig.Graph | None = None,
+) -> pd.DataFrame:
+    """Centrality table: base columns, then one column per metric in ``metrics``.
+
+    ``metrics`` defaults to :data:`CENTRALITY_METRICS`. ``weights`` re-weights tie kinds
+    (default: the projection's weights). ``exact``/``pivots``/``seed``/``limit`` control
+    betweenness and harmonic closeness (see :func:`choose_pivots`); how they were computed
+    is in ``df.attrs["sampling"]`` (a :class:`PathSampling`). Pass ``simple`` to reuse an
+    already collapsed graph. Rows are in vertex order.
+    """
+    wanted = list(metrics) if metrics else list(CENTRALITY_METRICS)
+    unknown = [m for m in wanted if m not in CENTRALITY_METRICS]
+    if unknown:
+        raise ValueError(f"unknown metric(s) {unknown}; known: {', '.join(CENTRALITY_METRICS)}")
+    h = simple if simple is not None else simple_view(g, weights)
+    n = h.vcount()
+    w = h.es["weight"] if h.ecount() else None
+    df = base_frame(h)
+    sampling = PathSampling(None, seed, n)
+    for metric in wanted:
+        if metric == "degree":
+            df["degree"] = np.asarray(h.degree(), dtype=np.int64)
+        elif metric == "strength":
+            df["strength"] = np.asarray(h.strength(weights=w), dtype=float)
+        elif metric == "pagerank":
+            df["pagerank"] = _pagerank(h, w)
+        elif metric == "eigenvector":
+            df["eigenvector"] = _eigenvector(h, w)
+        elif metric == "harmonic":
+            df["harmonic"], sampling = harmonic(
+                h, exact=exact, pivots=pivots, seed=seed, limit=limit
+            )
+        elif metric == "betweenness":
+            df["betweenness"], sampling = betweenness(
+                h, exact=exact, pivots=pivots, seed=seed, limit=limit
+            )
+        elif metric == "coreness":
+            df["coreness"] = np.asarray(h.coreness(), dtype=np.int64) if n else []
+    df.attrs["sampling"] = sampling
+    return df
+
+
+def _pagerank(h: ig.Graph, w: list[float] | None) -> np.ndarray:
+    """Weighted PageRank (Brin & Page 1998), damping :data:`DAMPING`, PRPACK solver."""
+    if h.vcount() == 0:
+        return np.zeros(0)
+    return np.asarray(h.pagerank(directed=False, damping=DAMPING, weights=w), dtype=float)
+
+
+def _eigenvector(h: ig.Graph, w: list[float] | None) -> np.ndarray:
+    """Weighted eigenvector centrality (Bonacich 1972), scaled so the maximum is 1.
+
+    On a disconnected graph the leading eigenvector lives on the component with the
+    largest eigenvalue; organisations elsewhere score (near) 0. Graphs without ties: 0.
+    """
+    if h.ecount() == 0:
+        return np.zeros(h.vcount())
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # "not meaningful if disconnected"
+        values = np.asarray(h.eigenvector_centrality(weights=w), dtype=float)
+    top = values.max()
+    return values / top if top > 0 else values

@@ -1,0 +1,671 @@
+"""Collaboration potential: whom to introduce to whom between two cities, and why.
+
+Every pair (a in city A, b in city B) with no tie yet is a candidate. Six scores are
+computed on the simple undirected graph (parallel ties merged, loops dropped: the same
+graph as :func:`graphtwin.analysis.projection.simple_view`, built here straight from the
+edge list as a scipy sparse adjacency matrix):
+
+``adamic_adar``
+    sum over common partners w of 1 / log(degree(w)) (Adamic & Adar 2003).
+``resource_allocation``
+    sum over common partners w of 1 / degree(w) (Zhou, Lü & Zhang 2009).
+``jaccard``
+    common partners / all partners of either (|N(a) ∩ N(b)| / |N(a) ∪ N(b)|).
+``preferential_attachment``
+    degree(a) × degree(b) (Barabási–Albert); log(1 + x) before normalising, since
+    degree products span orders of magnitude.
+``sector_similarity``
+    cosine (|S(a) ∩ S(b)| / sqrt(|S(a)| |S(b)|)) or Jaccard of the two sector sets.
+``kind_complementarity``
+    the documented matrix over triple-helix spheres (``model.HELIX``) in weights.toml:
+    academia–business 1.0, business–government 0.8, academia–government 0.7, an
+    intermediary with any of them 0.7, the same sphere 0.3 ...
+
+Network scores are those of networkx's link-prediction functions (tested against them).
+Each score is divided by its maximum over the candidate set (so the best candidate on a
+score gets 1 and "no evidence" stays 0), and the combined score is the weighted mean of
+the six, with weights from weights.toml (overridable). Sector and kind scores are
+non-zero for pairs with no common partner, so two cities with no ties at all still get
+recommendations.
+
+All pairs of the two cities are scored in row chunks of sparse products
+(``A[rows] @ D @ A[:, cols]``) and dense per-chunk arrays; the top N are kept with
+``argpartition`` per chunk, so 5,000 × 5,000 = 25M pairs never exist at once.
+
+Example:
+    >>> from graphtwin.analysis.projection import graph_from_columns
+    >>> g = graph_from_columns(
+    ...     {"id": ["qub", "cpc", "skku"], "name": ["QUB", "CPC", "SKKU"],
+    ...      "kind": ["university", "catapult", "university"],
+    ...      "city": ["Belfast", "London", "Suwon"], "country": ["GB", "GB", "KR"]},
+    ...     {"source": ["qub", "cpc"], "target": ["cpc", "skku"], "kind": ["project"] * 2})
+    >>> df = potential(g, "Belfast", "Suwon")
+    >>> df.loc[0, ["source", "target", "bridge"]].tolist()
+    ['qub', 'skku', 'CPC']
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import igraph as ig
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from graphtwin.analysis.config import (
+    POTENTIAL_SCORES,
+    SPHERES,
+    Config,
+    PotentialConfig,
+    load_config,
+)
+from graphtwin.errors import GraphtwinError
+from graphtwin.model import HELIX, ORG_KINDS, canonical_org_kind, slugify
+from graphtwin.progress import ProgressFn, no_progress
+
+#: Dense elements per chunk (rows × columns of one block); about 8 MB per float array.
+CHUNK_ELEMENTS = 1_000_000
+
+#: Vertex attribute read for bridge choice when present (written by ``centrality``).
+BETWEENNESS_ATTR = "gt_betweenness"
+
+
+# --------------------------------------------------------------------------------------
+# Resolving user input: cities, sectors, kinds
+# --------------------------------------------------------------------------------------
+
+
+def city_table(g: ig.Graph) -> dict[str, dict[str, Any]]:
+    """``{city_id: {name, country, orgs}}`` for every city with organisations in ``g``."""
+    out: dict[str, dict[str, Any]] = {}
+    for cid, name, country in zip(g.vs["city_id"], g.vs["city"], g.vs["country"], strict=True):
+        if cid is None:
+            continue
+        entry = out.setdefault(cid, {"name": name, "country": country, "orgs": 0})
+        entry["orgs"] += 1
+    return out
+
+
+def resolve_city(g: ig.Graph, text: str) -> str:
+    """The city id meant by ``text``: a city id (``KR-sejong``) or a name (any case).
+
+    Raises GraphtwinError with the closest names when the city is unknown, and asks for
+    the id when a name exists in several countries.
+
+    >>> from graphtwin.analysis.projection import graph_from_columns
+    >>> g = graph_from_columns({"id": ["a"], "name": ["A"], "kind": ["firm"],
+    ...                         "city": ["Sejong"], "country": ["KR"]}, {})
+    >>> resolve_city(g, "sejong")
+    'KR-sejong'
+    """
+    cities = city_table(g)
+    if text in cities:
+        return text
+    key = slugify(text)
+    by_id = {cid.lower(): cid for cid in cities}
+    if text.lower() in by_id:
+        return by_id[text.lower()]
+    matches = [cid for cid, c in cities.items() if slugify(c["name"]) == key]
+    if len(matches) == 1:
+        return matches[0]
+    if len(matches) > 1:
+        raise GraphtwinError(
+            f"city {text!r} is ambiguous: {', '.join(sorted(matches))}; give the city id"
+        )
+    names = sorted({c["name"] for c in cities.values()})
+    close = difflib.get_close_matches(text, names, n=5, cutoff=0.6)
+    close += [n for n in names if key and key in slugify(n) and n not in close][:5]
+    hint = f"; did you mean {', '.join(close[:5])}?" if close else ""
+    raise GraphtwinError(f"unknown city {text!r} ({len(names)} cities in the graph){hint}")
+
+
+def resolve_sector(g: ig.Graph, text: str) -> str:
+    """The sector id meant by ``text`` (an id or a name, any case)."""
+    names: dict[str, str] = dict(g["sectors"]) if "sectors" in g.attributes() else {}
+    for sectors in g.vs["sectors"]:
+        for s in sectors or ():
+            names.setdefault(s, s)
+    if text in names:
+        return text
+    low = text.strip().lower()
+    for sid, name in names.items():
+        if sid.lower() == low or str(name).lower() == low or slugify(str(name)) == slugify(text):
+            return sid
+    choices = sorted(set(names) | {str(n) for n in names.values()})
+    close = difflib.get_close_matches(text, choices, n=5, cutoff=0.5)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    raise GraphtwinError(f"unknown sector {text!r}{hint}")
+
+
+def resolve_kind(text: str) -> tuple[str, str]:
+    """``("kind", k)`` for an organisation kind or alias, ``("sphere", s)`` for a helix sphere.
+
+    >>> resolve_kind("Company"), resolve_kind("academia")
+    (('kind', 'firm'), ('sphere', 'academia'))
+    """
+    kind = canonical_org_kind(text)
+    if kind is not None:
+        return ("kind", kind)
+    low = text.strip().lower().replace("-", "_").replace(" ", "_")
+    if low in SPHERES:
+        return ("sphere", low)
+    raise GraphtwinError(
+        f"unknown organisation kind {text!r}; use a kind ({', '.join(ORG_KINDS)}) "
+        f"or a sphere ({', '.join(SPHERES)})"
+    )
+
+
+# --------------------------------------------------------------------------------------
+# The sparse index all scores are computed from
+# --------------------------------------------------------------------------------------
+
+
+class LinkIndex:
+    """Sparse matrices of one graph for link-prediction scores.
+
+    ``A``: binary adjacency of the simple undirected graph (parallel ties merged,
+    loops dropped), ``W``: the same with summed tie weights, ``S``: organisation ×
+    sector incidence, ``sphere``: helix sphere index per organisation.
+
+    >>> from graphtwin.analysis.projection import graph_from_columns
+    >>> g = graph_from_columns({"id": list("abc"), "name": list("ABC"),
+    ...     "kind": ["firm"] * 3, "city": ["X"] * 3, "country": ["GB"] * 3},
+    ...     {"source": ["a", "b"], "target": ["b", "c"], "kind": ["project", "mou"]})
+    >>> ix = LinkIndex(g)
+    >>> ix.pair_scores(np.array([0]), np.array([2]))["adamic_adar"].round(4).tolist()
+    [1.4427]
+    """
+
+    def __init__(self, g: ig.Graph, config: PotentialConfig | None = None) -> None:
+        self.config = config or load_config().potential
+        n = g.vcount()
+        self.n = n
+        self.ids: list[str] = list(g.vs["id"])
+        self.names: list[str] = [str(x) for x in g.vs["name"]]
+        self.index = {v: i for i, v in enumerate(self.ids)}
+        if g.ecount():
+            el = np.asarray(g.get_edgelist(), dtype=np.int64)
+            w = np.asarray(g.es["weight"], dtype=float)
+        else:
+            el = np.zeros((0, 2), dtype=np.int64)
+            w = np.zeros(0)
+        keep = el[:, 0] != el[:, 1]
+        s, t, w = el[keep, 0], el[keep, 1], w[keep]
+        self.W = sp.csr_matrix(
+            (np.concatenate([w, w]), (np.concatenate([s, t]), np.concatenate([t, s]))),
+            shape=(n, n),
+        )
+        self.W.sum_duplicates()
+        self.A = self.W.copy()
+        self.A.data[:] = 1.0
+        self.deg = np.diff(self.A.indptr).astype(float)
+        with np.errstate(divide="ignore"):
+            self.aa_w = np.where(self.deg > 1, 1.0 / np.log(np.maximum(self.deg, 2)), 0.0)
+            self.ra_w = np.where(self.deg > 0, 1.0 / np.maximum(self.deg, 1), 0.0)
+        # Sectors
+        sector_lists = [sorted(set(x or ())) for x in g.vs["sectors"]]
+        self.sector_ids = sorted({s for lst in sector_lists for s in lst})
+        sidx = {s: i for i, s in enumerate(self.sector_ids)}
+        rows = np.repeat(np.arange(n), [len(x) for x in sector_lists])
+        cols = np.fromiter((sidx[s] for lst in sector_lists for s in lst), np.int64, len(rows))
+        self.S = sp.csr_matrix(
+            (np.ones(len(rows)), (rows, cols)), shape=(n, max(len(self.sector_ids), 1))
+        )
+        self.n_sectors = np.diff(self.S.indptr).astype(float)
+        sector_names = dict(g["sectors"]) if "sectors" in g.attributes() else {}
+        self.sector_names = {s: str(sector_names.get(s) or s) for s in self.sector_ids}
+        # Kinds
+        self.kinds: list[str] = [k if k in HELIX else "other" for k in g.vs["kind"]]
+        sphere_of = {s: i for i, s in enumerate(SPHERES)}
+        self.sphere = np.array([sphere_of[HELIX[k]] for k in self.kinds], dtype=np.int64)
+        self.M = self.config.sphere_matrix()
+        self._betweenness: np.ndarray | None = None
+        self._g = g
+
+    # -- raw scores for explicit pairs ---------------------------------------------------
+
+    def pair_scores(
+        self, u: np.ndarray, v: np.ndarray, chunk: int = 50_000
+    ) -> dict[str, np.ndarray]:
+        """Raw scores (and ``common_partners``) for the pairs ``(u[i], v[i])`` (indices)."""
+        u = np.asarray(u, dtype=np.int64)
+        v = np.asarray(v, dtype=np.int64)
+        out = {k: np.zeros(len(u)) for k in ("common_partners", *POTENTIAL_SCORES)}
+        for lo in range(0, len(u), chunk):
+            a, b = u[lo : lo + chunk], v[lo : lo + chunk]
+            common = self.A[a].multiply(self.A[b]).tocsr()
+            cn = np.asarray(common.sum(axis=1)).ravel()
+            out["common_partners"][lo : lo + chunk] = cn
+            out["adamic_adar"][lo : lo + chunk] = common @ self.aa_w
+            out["resource_allocation"][lo : lo + chunk] = common @ self.ra_w
+            union = self.deg[a] + self.deg[b] - cn
+            out["jaccard"][lo : lo + chunk] = np.divide(
+                cn, union, out=np.zeros_like(cn), where=union > 0
+            )
+            out["preferential_attachment"][lo : lo + chunk] = self.deg[a] * self.deg[b]
+            inter = np.asarray(self.S[a].multiply(self.S[b]).sum(axis=1)).ravel()
+            out["sector_similarity"][lo : lo + chunk] = self._sector_sim(
+                inter, self.n_sectors[a], self.n_sectors[b]
+            )
+            out["kind_complementarity"][lo : lo + chunk] = self.M[self.sphere[a], self.sphere[b]]
+        return out
+
+    def _sector_sim(self, inter: np.ndarray, na: np.ndarray, nb: np.ndarray) -> np.ndarray:
+        jaccard = self.config.sector_measure == "jaccard"
+        denom = na + nb - inter if jaccard else np.sqrt(na * nb)
+        out = np.zeros(np.broadcast(inter, denom).shape)
+        return np.divide(inter, denom, out=out, where=denom > 0)
+
+    def tied(self, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """Whether each pair ``(u[i], v[i])`` already has a tie."""
+        if len(u) == 0:
+            return np.zeros(0, dtype=bool)
+        return np.asarray(self.A[np.asarray(u), np.asarray(v)]).ravel() > 0
+
+    # -- dense blocks of all pairs rows × cols, in row chunks ----------------------------
+
+    def block_chunks(
+        self, rows: np.ndarray, cols: np.ndarray, chunk_elements: int = CHUNK_ELEMENTS
+    ) -> Iterator[tuple[int, dict[str, np.ndarray], np.ndarray]]:
+        """Yield ``(start, raw scores, tied)`` for row chunks of the rows × cols block.
+
+        Each score is a dense ``(chunk, len(cols))`` array; network scores come from the
+        sparse products ``A[r] @ diag(w) @ A[:, cols]``; ``preferential_attachment`` is
+        already ``log(1 + deg a × deg b)``.
+        """
+        rows = np.asarray(rows, dtype=np.int64)
+        cols = np.asarray(cols, dtype=np.int64)
+        nb = len(cols)
+        step = max(1, chunk_elements // max(nb, 1))
+        bt = self.A[cols].T.tocsr()  # n × |cols|
+        st = self.S[cols].T.tocsr()
+        deg_b = self.deg[cols]
+        pa_b = deg_b[None, :]
+        ns_b = self.n_sectors[cols][None, :]
+        sph_b = self.sphere[cols]
+        for start in range(0, len(rows), step):
+            r = rows[start : start + step]
+            ar = self.A[r]
+            cn = (ar @ bt).toarray()
+            aa = (ar.multiply(self.aa_w[None, :]).tocsr() @ bt).toarray()
+            ra = (ar.multiply(self.ra_w[None, :]).tocsr() @ bt).toarray()
+            union = self.deg[r][:, None] + deg_b[None, :] - cn
+            jac = np.divide(cn, union, out=np.zeros_like(cn), where=union > 0)
+            pa = np.log1p(self.deg[r][:, None] * pa_b)
+            inter = (self.S[r] @ st).toarray()
+            sec = self._sector_sim(inter, self.n_sectors[r][:, None], ns_b)
+            kind = self.M[self.sphere[r][:, None], sph_b[None, :]]
+            tied = ar[:, cols].toarray() > 0
+            scores = {
+                "adamic_adar": aa,
+                "resource_allocation": ra,
+                "jaccard": jac,
+                "preferential_attachment": pa,
+                "sector_similarity": sec,
+                "kind_complementarity": kind,
+                "common_partners": cn,
+            }
+            yield start, scores, tied
+
+    # -- betweenness for bridge choice ---------------------------------------------------
+
+    def betweenness(self) -> np.ndarray:
+        """Betweenness of every organisation on the simple graph (hop counts).
+
+        The ``gt_betweenness`` vertex attribute if the graph carries it (written back
+        by ``graphtwin centrality``); else exact when the graph has at most
+        ``exact_betweenness_limit`` organisations, else estimated from
+        ``betweenness_samples`` seeded random sources (only its order matters here).
+        """
+        if self._betweenness is not None:
+            return self._betweenness
+        g = self._g
+        if BETWEENNESS_ATTR in g.vs.attributes():
+            vals = np.array([np.nan if x is None else float(x) for x in g.vs[BETWEENNESS_ATTR]])
+            if not np.all(np.isnan(vals)):
+                self._betweenness = np.nan_to_num(vals, nan=0.0)
+                return self._betweenness
+        upper = sp.triu(self.A, k=1).tocoo()
+        h = ig.Graph(n=self.n, edges=np.column_stack([upper.row, upper.col]).tolist())
+        if self.n <= self.config.exact_betweenness_limit:
+            vals = np.asarray(h.betweenness(directed=False), dtype=float)
+        else:
+            rng = np.random.default_rng(self.config.seed)
+            k = min(self.config.betweenness_samples, self.n)
+            sources = sorted(rng.choice(self.n, size=k, replace=False).tolist())
+            vals = np.asarray(h.betweenness(directed=False, sources=sources), dtype=float)
+        self._betweenness = vals
+        return vals
+
+
+# --------------------------------------------------------------------------------------
+# Scoring helpers shared with backtest
+# --------------------------------------------------------------------------------------
+
+
+def normalise(raw: dict[str, np.ndarray], maxima: dict[str, float]) -> dict[str, np.ndarray]:
+    """Each score divided by its maximum over the candidate set (0 stays 0).
+
+    ``preferential_attachment`` must already be ``log(1 + deg a × deg b)``.
+    """
+    out = {}
+    for k in POTENTIAL_SCORES:
+        m = maxima.get(k, 0.0)
+        out[k] = raw[k] / m if m > 0 else np.zeros_like(raw[k], dtype=float)
+    return out
+
+
+def combine(norm: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
+    """The weighted mean of normalised scores (weights sum to 1)."""
+    total = sum(weights.values())
+    out = np.zeros_like(next(iter(norm.values())), dtype=float)
+    for k in POTENTIAL_SCORES:
+        if weights.get(k):
+            out += (weights[k] / total) * norm[k]
+    return out
+
+
+def score_pairs(
+    g: ig.Graph, pairs: Sequence[tuple[str, str]], config: Config | None = None
+) -> pd.DataFrame:
+    """Raw scores of explicit organisation pairs (ids), e.g. to check a known answer.
+
+    Columns: source, target, common_partners and the six raw scores
+    (``preferential_attachment`` as the plain degree product).
+
+    >>> from graphtwin.analysis.projection import graph_from_columns
+    >>> g = graph_from_columns({"id": list("abc"), "name": list("ABC"),
+    ...     "kind": ["firm", "university", "council"], "city": ["X"] * 3,
+    ...     "country": ["GB"] * 3}, {"source": ["a", "b"], "target": ["b", "c"],
+    ...     "kind": ["project"] * 2})
+    >>> score_pairs(g, [("a", "c")])[["jaccard", "kind_complementarity"]].values.tolist()
+    [[1.0, 0.8]]
+    """
+    ix = LinkIndex(g, (config or load_config()).potential)
+    missing = [x for p in pairs for x in p if x not in ix.index]
+    if missing:
+        raise GraphtwinError(f"unknown organisation id(s): {', '.join(sorted(set(missing)))}")
+    u = np.array([ix.index[a] for a, _ in pairs], dtype=np.int64)
+    v = np.array([ix.index[b] for _, b in pairs], dtype=np.int64)
+    raw = ix.pair_scores(u, v)
+    df = pd.DataFrame({"source": [a for a, _ in pairs], "target": [b for _, b in pairs]})
+    for k in ("common_partners", *POTENTIAL_SCORES):
+        df[k] = raw[k]
+    return df
+
+
+# --------------------------------------------------------------------------------------
+# Introductions between two cities
+# --------------------------------------------------------------------------------------
+
+
+def _candidate_mask(
+    tied: np.ndarray,
+    fa: list[np.ndarray | None],
+    fb: list[np.ndarray | None],
+) -> np.ndarray:
+    mask = ~tied
+    for ma, mb in zip(fa, fb, strict=True):
+        if ma is not None:
+            mask &= ma[:, None] | mb[None, :]
+    return mask
+
+
+def _filter_masks(
+    ix: LinkIndex, rows: np.ndarray, cols: np.ndarray, sector: str | None, kind: tuple | None
+) -> tuple[list[np.ndarray | None], list[np.ndarray | None]]:
+    """Per filter, which rows and columns match it (a pair passes when either side does)."""
+    fa: list[np.ndarray | None] = []
+    fb: list[np.ndarray | None] = []
+    if sector is not None:
+        if sector in ix.sector_ids:
+            col = ix.sector_ids.index(sector)
+            has = np.asarray(ix.S[:, col].toarray()).ravel() > 0
+        else:
+            has = np.zeros(ix.n, dtype=bool)
+        fa.append(has[rows])
+        fb.append(has[cols])
+    if kind is not None:
+        what, value = kind
+        if what == "kind":
+            has = np.array([k == value for k in ix.kinds], dtype=bool)
+        else:
+            has = np.array([HELIX[k] == value for k in ix.kinds], dtype=bool)
+        fa.append(has[rows])
+        fb.append(has[cols])
+    return fa, fb
+
+
+def _slice(fs: list[np.ndarray | None], lo: int, hi: int) -> list[np.ndarray | None]:
+    return [None if f is None else f[lo:hi] for f in fs]
+
+
+def potential(
+    g: ig.Graph,
+    city_a: str,
+    city_b: str,
+    *,
+    sector: str | None = None,
+    kind: str | None = None,
+    top: int = 20,
+    config: Config | None = None,
+    chunk_elements: int = CHUNK_ELEMENTS,
+    progress: ProgressFn | None = None,
+) -> pd.DataFrame:
+    """The ``top`` recommended introductions between organisations of two cities.
+
+    ``city_a``/``city_b``: names or city ids. ``sector`` (id or name) and ``kind`` (an
+    organisation kind or a helix sphere) keep pairs where either side matches.
+
+    Returns a DataFrame, best first, with columns ``source``, ``target`` (ids; source in
+    city A), ``source_name``, ``target_name``, ``source_kind``, ``target_kind``,
+    ``source_city``, ``target_city``, ``score`` (in [0, 1]), the six normalised scores,
+    ``common_partners`` (count), ``shared_partners`` and ``shared_sectors`` (names),
+    ``bridge`` (name or None) and ``reasons`` (list of sentences). ``df.attrs`` holds
+    ``candidates`` (pairs scored), ``maxima`` (the normaliser of each score) and the
+    two city ids.
+    """
+    cfg = (config or load_config()).potential
+    progress = progress or no_progress
+    ca, cb = resolve_city(g, city_a), resolve_city(g, city_b)
+    if ca == cb:
+        raise GraphtwinError(f"both cities are {ca}; give two different cities")
+    sector_id = resolve_sector(g, sector) if sector is not None else None
+    kind_sel = resolve_kind(kind) if kind is not None else None
+    ix = LinkIndex(g, cfg)
+    cids = np.array(g.vs["city_id"], dtype=object)
+    rows = np.flatnonzero(cids == ca)
+    cols = np.flatnonzero(cids == cb)
+    fa, fb = _filter_masks(ix, rows, cols, sector_id, kind_sel)
+    total_chunks = max(1, -(-len(rows) // max(1, chunk_elements // max(len(cols), 1))))
+
+    # Pass 1: the maximum of each score over the candidate set.
+    maxima = dict.fromkeys(POTENTIAL_SCORES, 0.0)
+    candidates = 0
+    for i, (start, raw, tied) in enumerate(ix.block_chunks(rows, cols, chunk_elements)):
+        hi = start + tied.shape[0]
+        mask = _candidate_mask(tied, _slice(fa, start, hi), _slice(fb, start, hi))
+        candidates += int(mask.sum())
+        if mask.any():
+            for k in POTENTIAL_SCORES:
+                maxima[k] = max(maxima[k], float(raw[k][mask].max()))
+        progress(i + 1, 2 * total_chunks, "potential: scoring")
+
+    # Pass 2: combined score and a running top-N.
+    scale = {k: (cfg.weights[k] / maxima[k] if maxima[k] > 0 else 0.0) for k in POTENTIAL_SCORES}
+    best_s = np.zeros(0)
+    best_r = np.zeros(0, dtype=np.int64)
+    best_c = np.zeros(0, dtype=np.int64)
+    for i, (start, raw, tied) in enumerate(ix.block_chunks(rows, cols, chunk_elements)):
+        hi = start + tied.shape[0]
+        mask = _candidate_mask(tied, _slice(fa, start, hi), _slice(fb, start, hi))
+        combined = np.zeros(tied.shape)
+        for k in POTENTIAL_SCORES:
+            if scale[k]:
+                combined += scale[k] * raw[k]
+        combined[~mask] = -np.inf
+        flat = combined.ravel()
+        k = min(top, int(mask.sum()))
+        if k > 0:
+            pick = np.argpartition(-flat, k - 1)[:k]
+            r, c = np.divmod(pick, tied.shape[1])
+            best_s = np.concatenate([best_s, flat[pick]])
+            best_r = np.concatenate([best_r, rows[start + r]])
+            best_c = np.concatenate([best_c, cols[c]])
+            if len(best_s) > top:
+                keep = np.argpartition(-best_s, top - 1)[:top]
+                best_s, best_r, best_c = best_s[keep], best_r[keep], best_c[keep]
+        progress(total_chunks + i + 1, 2 * total_chunks, "potential: scoring")
+
+    # Final order: score, then names (deterministic).
+    names = np.array(ix.names, dtype=object)
+    order = sorted(
+        range(len(best_s)), key=lambda j: (-best_s[j], names[best_r[j]], names[best_c[j]])
+    )
+    best_r, best_c, best_s = best_r[order], best_c[order], best_s[order]
+    df = _recommendation_table(g, ix, best_r, best_c, maxima, cfg)
+    df.attrs.update(candidates=candidates, maxima=maxima, city_a=ca, city_b=cb)
+    return df
+
+
+def _recommendation_table(
+    g: ig.Graph,
+    ix: LinkIndex,
+    u: np.ndarray,
+    v: np.ndarray,
+    maxima: dict[str, float],
+    cfg: PotentialConfig,
+) -> pd.DataFrame:
+    raw = ix.pair_scores(u, v)
+    raw["preferential_attachment"] = np.log1p(raw["preferential_attachment"])
+    norm = normalise(raw, maxima)
+    score = combine(norm, cfg.weights)
+    cities = list(g.vs["city"])
+    df = pd.DataFrame(
+        {
+            "source": [ix.ids[i] for i in u],
+            "target": [ix.ids[i] for i in v],
+            "source_name": [ix.names[i] for i in u],
+            "target_name": [ix.names[i] for i in v],
+            "source_kind": [ix.kinds[i] for i in u],
+            "target_kind": [ix.kinds[i] for i in v],
+            "source_city": [cities[i] for i in u],
+            "target_city": [cities[i] for i in v],
+            "score": score,
+        }
+    )
+    for k in POTENTIAL_SCORES:
+        df[k] = norm[k]
+    df["common_partners"] = raw["common_partners"].astype(int)
+    explained = [explain_pair(ix, int(a), int(b)) for a, b in zip(u, v, strict=True)]
+    df["shared_partners"] = [e["shared_partners"] for e in explained]
+    df["shared_sectors"] = [e["shared_sectors"] for e in explained]
+    df["bridge"] = [e["bridge"] for e in explained]
+    df["reasons"] = [e["reasons"] for e in explained]
+    return df
+
+
+def shared_partners(ix: LinkIndex, a: int, b: int) -> list[int]:
+    """Common partners of ``a`` and ``b``, strongest first.
+
+    Order: summed tie weight to the two (stronger ties first), then lower degree (a more
+    exclusive partner), then name.
+    """
+    na = set(ix.A.indices[ix.A.indptr[a] : ix.A.indptr[a + 1]].tolist())
+    nb = set(ix.A.indices[ix.A.indptr[b] : ix.A.indptr[b + 1]].tolist())
+    common = na & nb
+    return sorted(common, key=lambda w: (-(ix.W[a, w] + ix.W[b, w]), ix.deg[w], ix.names[w]))
+
+
+def _neighbours(ix: LinkIndex, a: int) -> np.ndarray:
+    return ix.A.indices[ix.A.indptr[a] : ix.A.indptr[a + 1]]
+
+
+def bridge_for(ix: LinkIndex, a: int, b: int) -> tuple[int | None, str]:
+    """The organisation that could make the introduction, and how it relates to the pair.
+
+    A common partner if there is one (the one with the highest betweenness); else the
+    organisation with the highest betweenness among the partners of either side; else
+    None (neither has a tie in the data).
+    """
+    bw = ix.betweenness()
+    common = shared_partners(ix, a, b)
+    if common:
+        rank = {w: i for i, w in enumerate(common)}
+        return min(common, key=lambda w: (-bw[w], rank[w])), "common"
+    side = {int(w): "a" for w in _neighbours(ix, a)}
+    for w in _neighbours(ix, b):
+        side.setdefault(int(w), "b")
+    if not side:
+        return None, "none"
+    best = min(side, key=lambda w: (-bw[w], -ix.deg[w], ix.names[w]))
+    return best, side[best]
+
+
+def explain_pair(ix: LinkIndex, a: int, b: int) -> dict[str, Any]:
+    """Reasons in words for one candidate pair (vertex indices).
+
+    Returns ``shared_partners`` (names, top 3), ``shared_sectors`` (names), ``bridge``
+    (name or None) and ``reasons`` (sentences).
+    """
+    reasons: list[str] = []
+    partners = shared_partners(ix, a, b)
+    top3 = [ix.names[w] for w in partners[:3]]
+    if partners:
+        more = f" (+{len(partners) - 3} more)" if len(partners) > 3 else ""
+        noun = "partner" if len(partners) == 1 else "partners"
+        reasons.append(f"{len(partners)} shared {noun}: {', '.join(top3)}{more}")
+    sa = set(ix.S.indices[ix.S.indptr[a] : ix.S.indptr[a + 1]].tolist())
+    sb = set(ix.S.indices[ix.S.indptr[b] : ix.S.indptr[b + 1]].tolist())
+    sectors = sorted(ix.sector_names[ix.sector_ids[s]] for s in sa & sb)
+    if sectors:
+        reasons.append(f"shared sectors: {', '.join(sectors)}")
+    ka, kb = ix.kinds[a], ix.kinds[b]
+    ha, hb = HELIX[ka], HELIX[kb]
+    comp = float(ix.M[ix.sphere[a], ix.sphere[b]])
+    if ha != hb:
+        reasons.append(
+            f"complementary kinds: {ka} ({ha}) with {kb} ({hb}), complementarity {comp:.1f}"
+        )
+    else:
+        reasons.append(f"same sphere: {ka} and {kb} ({ha}), complementarity {comp:.1f}")
+    bridge, how = bridge_for(ix, a, b)
+    bridge_name = ix.names[bridge] if bridge is not None else None
+    if how == "common":
+        reasons.append(f"bridge: {bridge_name}, a partner of both")
+    elif how in ("a", "b"):
+        side = ix.names[a] if how == "a" else ix.names[b]
+        reasons.append(
+            f"bridge: {bridge_name}, a partner of {side} (no partner in common; "
+            "the best-connected broker next to either side)"
+        )
+    else:
+        reasons.append("bridge: none in the data (neither side has a tie yet)")
+    return {
+        "shared_partners": top3,
+        "shared_sectors": sectors,
+        "bridge": bridge_name,
+        "reasons": reasons,
+    }
+
+
+def write_back_rows(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows for ``store.write_potential``: source, target, score, reasons, city_pair.
+
+    ``reasons`` is one string (sentences joined by "; "); ``city_pair`` is
+    ``"<city id A>|<city id B>"``.
+    """
+    pair = f"{df.attrs.get('city_a', '')}|{df.attrs.get('city_b', '')}"
+    return [
+        {
+            "source": r.source,
+            "target": r.target,
+            "score": float(r.score),
+            "reasons": "; ".join(r.reasons),
+            "city_pair": pair,
+        }
+        for r in df.itertuples(index=False)
+    ]

@@ -1,0 +1,559 @@
+"""City twins: rank every city pair across two countries for a twinning programme.
+
+Six components, each computed for every pair (city A in the first country, city B in the
+second), then min–max normalised across the listed pairs (the best pair on a component
+gets 1, the weakest 0) and combined with the weights of weights.toml ``[twins]``:
+
+``capacity``
+    Can both sides act? Weighted parts (``[twins.capacity_parts]``): triple-helix share
+    (academia, business and government present, out of 6 slots for the two cities),
+    kind diversity (organisation kinds present / all kinds, mean of the two), size
+    (log(1 + organisations) of the *smaller* city / log(1 + the largest city's count):
+    a pair is as able as its weaker side, and the log keeps big cities from winning on
+    size), and centrality per organisation (the city's mean PageRank against the network
+    average, capped at 2, mean of the two). Raw counts are reported beside it.
+``synergy``
+    Smart specialisation: cosine similarity of the two cities' sector location-quotient
+    profiles, LQ(c, s) = (share of the city's organisations active in s) / (share of the
+    reference's organisations active in s), reference = the city's country (default) or
+    the whole graph.
+``complementarity``
+    What one side has that the other lacks, as the mean of three shares: the helix-mix
+    fit ``p_A · M · p_B`` (sphere shares of the two cities through the
+    kind-complementarity matrix of ``potential``), the share of the union of their
+    specialisations (LQ >= ``specialisation_lq``) that only one holds, and the share of
+    the union of their organisation kinds that only one has.
+``existing_ties``
+    log(1 + summed weight of ties between the two cities).
+``proximity``
+    Mean of log(1 + two-step paths between the cities) (paths a–w–b with a in A, b in
+    B, w anywhere: ``(A·C)ᵀ(A·C)`` with C the organisation × city incidence) and the best
+    Adamic–Adar score of an untied pair across the two cities (the network part of
+    ``potential``; its sector and kind parts are in synergy and complementarity).
+``brokers``
+    log(1 + organisations outside both cities that are tied to both): who can introduce
+    them. ``Zᵀ Z`` with Z = [organisation has a partner in the city], minus the members.
+
+With ``size_adjust`` (default) tie weight, two-step paths and brokers are divided by the
+geometric mean of the two cities' organisation counts before the log ("per
+organisation"), so that capitals do not win on size alone (Tier 2/3 cities count).
+
+Rank stability: each weight is multiplied by ``1 - p`` and ``1 + p`` (p = 0.25) one at a
+time (the others kept, all renormalised); ``rank_range`` is the best and worst rank over
+the base and those 12 runs, ``rank_stability`` the share of the 12 runs that keep the
+pair within the top N. ``drivers`` names the two components that contribute most
+(weight × normalised score) in words.
+
+Example:
+    >>> from graphtwin.analysis.projection import graph_from_columns
+    >>> g = graph_from_columns(
+    ...     {"id": list("abcd"), "name": list("ABCD"),
+    ...      "kind": ["university", "firm", "council", "firm"],
+    ...      "city": ["Belfast", "Leeds", "Sejong", "Busan"],
+    ...      "country": ["GB", "GB", "KR", "KR"]},
+    ...     {"source": ["a"], "target": ["c"], "kind": ["mou"]})
+    >>> twins(g)[["city_a", "city_b"]].iloc[0].tolist()
+    ['Belfast', 'Sejong']
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import igraph as ig
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from graphtwin.analysis.config import TWINS_COMPONENTS, Config, TwinsConfig, load_config
+from graphtwin.analysis.potential import LinkIndex
+from graphtwin.errors import GraphtwinError
+from graphtwin.model import HELIX, ORG_KINDS, TRIPLE_HELIX
+from graphtwin.progress import ProgressFn, no_progress
+
+#: Vertex attribute read for city centrality when present (written by ``centrality``).
+PAGERANK_ATTR = "gt_pagerank"
+
+#: Rows of the untied-pair Adamic–Adar product processed at once.
+AA_CHUNK_ROWS = 2_000
+
+
+def parse_population_band(text: str) -> tuple[int | None, int | None]:
+    """Parse ``MIN-MAX`` (either side may be empty; ``k`` and ``M`` suffixes allowed).
+
+    >>> parse_population_band("100k-1M"), parse_population_band("-500000")
+    ((100000, 1000000), (None, 500000))
+    """
+    m = re.fullmatch(r"\s*([0-9.]*[kKmM]?)\s*-\s*([0-9.]*[kKmM]?)\s*", text or "")
+    if not m or not (m.group(1) or m.group(2)):
+        raise GraphtwinError(
+            f"bad population band {text!r}; use MIN-MAX, e.g. 100k-1M, 50000-, -500k"
+        )
+
+    def num(s: str) -> int | None:
+        if not s:
+            return None
+        mult = {"k": 1_000, "m": 1_000_000}.get(s[-1].lower(), 1)
+        digits = s[:-1] if mult != 1 else s
+        try:
+            return int(float(digits) * mult)
+        except ValueError:
+            raise GraphtwinError(f"bad population band {text!r}: {s!r} is not a number") from None
+
+    lo, hi = num(m.group(1)), num(m.group(2))
+    if lo is not None and hi is not None and lo > hi:
+        raise GraphtwinError(f"bad population band {text!r}: minimum above maximum")
+    return lo, hi
+
+
+def _minmax(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=float)
+    if x.size == 0:
+        return x
+    lo, hi = float(np.min(x)), float(np.max(x))
+    if hi - lo <= 1e-12 * max(1.0, abs(hi)):
+        return np.zeros_like(x)
+    return (x - lo) / (hi - lo)
+
+
+def _cosine_rows(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Cosine similarity between every row of x and every row of y (0 for zero rows)."""
+    nx_ = np.linalg.norm(x, axis=1)
+    ny_ = np.linalg.norm(y, axis=1)
+    dot = x @ y.T
+    denom = nx_[:, None] * ny_[None, :]
+    return np.divide(dot, denom, out=np.zeros_like(dot), where=denom > 0)
+
+
+class _Cities:
+    """Per-city figures for the cities of the two countries (all cities for incidence)."""
+
+    def __init__(self, g: ig.Graph, ix: LinkIndex, cfg: TwinsConfig) -> None:
+        n = g.vcount()
+        city_ids = [c for c in g.vs["city_id"]]
+        countries = list(g.vs["country"])
+        self.all_ids = sorted({c for c in city_ids if c is not None})
+        pos = {c: i for i, c in enumerate(self.all_ids)}
+        self.col = np.array([pos.get(c, -1) if c is not None else -1 for c in city_ids])
+        has = np.flatnonzero(self.col >= 0)
+        self.C = sp.csr_matrix(
+            (np.ones(len(has)), (has, self.col[has])), shape=(n, max(len(self.all_ids), 1))
+        )
+        self.n_orgs = np.asarray(self.C.sum(axis=0)).ravel()
+        self.country = {}
+        self.name = {}
+        for v, c in enumerate(city_ids):
+            if c is not None and c not in self.country:
+                self.country[c] = countries[v]
+                self.name[c] = g.vs[v]["city"]
+        info = g["cities"] if "cities" in g.attributes() else {}
+        self.population = {c: (info.get(c) or {}).get("population") for c in self.all_ids}
+        # Kinds and spheres per city
+        kinds = ix.kinds
+        self.kinds: dict[int, set[str]] = {i: set() for i in range(len(self.all_ids))}
+        sphere_counts = np.zeros((len(self.all_ids), ix.M.shape[0]))
+        for v in has:
+            ci = self.col[v]
+            self.kinds[ci].add(kinds[v])
+            sphere_counts[ci, ix.sphere[v]] += 1
+        self.sphere_share = sphere_counts / np.maximum(sphere_counts.sum(axis=1, keepdims=True), 1)
+        # Centrality: PageRank on the simple weighted graph (or the written-back score).
+        pr = self._pagerank(g, ix)
+        self.pr_sum = np.asarray(self.C.T @ pr).ravel()
+        total_orgs = max(n, 1)
+        self.pr_per_org = np.divide(
+            self.pr_sum * total_orgs,
+            self.n_orgs,
+            out=np.zeros_like(self.pr_sum),
+            where=self.n_orgs > 0,
+        )
+        # Sector location quotients
+        counts = np.asarray((self.C.T @ ix.S).todense())  # cities × sectors
+        self.sector_counts = counts
+        share = counts / np.maximum(self.n_orgs[:, None], 1)
+        if cfg.lq_reference == "graph":
+            ref_counts = np.asarray(ix.S.sum(axis=0)).ravel()
+            ref = np.tile(ref_counts / max(n, 1), (len(self.all_ids), 1))
+        else:
+            ref = np.zeros_like(share)
+            by_country: dict[str, list[int]] = {}
+            for c, i in pos.items():
+                by_country.setdefault(self.country[c], []).append(i)
+            for idxs in by_country.values():
+                tot = self.n_orgs[idxs].sum()
+                ref[idxs] = counts[idxs].sum(axis=0) / max(tot, 1)
+        self.lq = np.divide(share, ref, out=np.zeros_like(share), where=ref > 0)
+        self.specialised = (self.lq >= cfg.specialisation_lq) & (counts > 0)
+
+    @staticmethod
+    def _pagerank(g: ig.Graph, ix: LinkIndex) -> np.ndarray:
+        if PAGERANK_ATTR in g.vs.attributes():
+            vals = np.array([np.nan if x is None else float(x) for x in g.vs[PAGERANK_ATTR]])
+            if not np.all(np.isnan(vals)) and np.nansum(vals) > 0:
+                vals = np.nan_to_num(vals, nan=0.0)
+                return vals / vals.sum()
+        if ix.n == 0:
+            return np.zeros(0)
+        upper = sp.triu(ix.W, k=1).tocoo()
+        h = ig.Graph(n=ix.n, edges=np.column_stack([upper.row, upper.col]).tolist())
+        return np.asarray(h.pagerank(weights=upper.data.tolist() or None), dtype=float)
+
+
+def twins(
+    g: ig.Graph,
+    countries: Sequence[str] = ("GB", "KR"),
+    *,
+    top: int | None = None,
+    config: Config | None = None,
+    min_orgs: int = 1,
+    population_band: tuple[int | None, int | None] | None = None,
+    progress: ProgressFn | None = None,
+) -> pd.DataFrame:
+    """Rank every city pair (city in ``countries[0]``, city in ``countries[1]``).
+
+    ``top`` limits the rows returned (all pairs are scored and ranked; rank stability
+    counts the top ``top`` places, else ``stability_top`` from the config).
+    ``min_orgs`` drops cities with fewer organisations; ``population_band`` (min, max)
+    keeps cities whose known population lies in the band (unknown populations drop).
+
+    Returns a DataFrame, best first: ``rank``, ``city_a``, ``country_a``, ``city_b``,
+    ``country_b``, ``score``, the six normalised components, ``rank_range``,
+    ``rank_stability``, ``drivers``, then raw figures (``orgs_a`` ... ``top_brokers``;
+    see docs/potential.md). ``df.attrs["pairs"]`` is the number of pairs scored.
+    """
+    full_cfg = config or load_config()
+    cfg = full_cfg.twins
+    progress = progress or no_progress
+    if len(countries) != 2:
+        raise GraphtwinError(f"give two countries, got {len(countries)}: {' '.join(countries)}")
+    c1, c2 = (c.strip().upper() for c in countries)
+    if c1 == c2:
+        raise GraphtwinError(f"give two different countries, got {c1} twice")
+    present = sorted({c for c in g.vs["country"] if c})
+    for c in (c1, c2):
+        if c not in present:
+            raise GraphtwinError(
+                f"no organisations in country {c!r}; countries in the graph: "
+                f"{', '.join(present) or 'none'}"
+            )
+    if min_orgs < 1:
+        raise GraphtwinError(f"--min-orgs must be at least 1, got {min_orgs}")
+
+    progress(0, 5, "twins: preparing")
+    ix = LinkIndex(g, full_cfg.potential)
+    ct = _Cities(g, ix, cfg)
+    progress(1, 5, "twins: cities")
+
+    def selected(country: str) -> np.ndarray:
+        out = []
+        for i, cid in enumerate(ct.all_ids):
+            if ct.country[cid] != country or ct.n_orgs[i] < min_orgs:
+                continue
+            if population_band is not None:
+                pop = ct.population.get(cid)
+                lo, hi = population_band
+                if pop is None or (lo is not None and pop < lo) or (hi is not None and pop > hi):
+                    continue
+            out.append(i)
+        return np.array(out, dtype=np.int64)
+
+    ia, ib = selected(c1), selected(c2)
+    if len(ia) == 0 or len(ib) == 0:
+        empty = c1 if len(ia) == 0 else c2
+        raise GraphtwinError(f"no city in {empty} passes the filters (min orgs, population band)")
+
+    # Pairwise raw figures (|A| × |B| matrices).
+    na, nb = ct.n_orgs[ia], ct.n_orgs[ib]
+    geo = np.sqrt(na[:, None] * nb[None, :])
+
+    # Existing ties: count (multi-edges) and summed weight.
+    tie_count, tie_weight = _tie_matrices(g, ct)
+    ties = tie_count[np.ix_(ia, ib)]
+    weight = tie_weight[np.ix_(ia, ib)]
+
+    # Two-step paths and brokers.
+    ac = (ix.A @ ct.C).tocsc()  # n × cities: partners of each org in each city
+    paths = np.asarray((ac[:, ia].T @ ac[:, ib]).todense())
+    z = ac.copy()
+    z.data[:] = 1.0
+    z = z.tocsc()
+    za, zb = z[:, ia], z[:, ib]
+    full = np.asarray((za.T @ zb).todense())
+    inner_a = sp.csr_matrix(ct.C[:, ia].multiply(za)).T @ zb  # members of A tied to B
+    inner_b = za.T @ sp.csr_matrix(ct.C[:, ib].multiply(zb))  # members of B tied to A
+    inner_a, inner_b = inner_a.toarray(), inner_b.toarray()
+    brokers = full - inner_a - inner_b
+    progress(2, 5, "twins: paths and brokers")
+
+    best_aa = _best_adamic_adar(ix, ct, ia, ib)
+    progress(3, 5, "twins: best untied pairs")
+
+    # Capacity
+    parts = cfg.capacity_parts
+    helix_sets = [
+        {HELIX[k] for k in ct.kinds[i]} & set(TRIPLE_HELIX) for i in range(len(ct.n_orgs))
+    ]
+    helix_n = np.array([len(s) for s in helix_sets], dtype=float)
+    kinds_n = np.array([len(ct.kinds[i]) for i in range(len(ct.n_orgs))], dtype=float)
+    helix_share = (helix_n[ia][:, None] + helix_n[ib][None, :]) / (2 * len(TRIPLE_HELIX))
+    diversity = (kinds_n[ia][:, None] + kinds_n[ib][None, :]) / (2 * len(ORG_KINDS))
+    largest = max(float(np.max(np.concatenate([na, nb]))), 1.0)
+    size = np.log1p(np.minimum(na[:, None], nb[None, :])) / math.log1p(largest)
+    cent = np.minimum(ct.pr_per_org, 2.0) / 2.0
+    centrality = (cent[ia][:, None] + cent[ib][None, :]) / 2
+    capacity = (
+        parts["helix"] * helix_share
+        + parts["diversity"] * diversity
+        + parts["size"] * size
+        + parts["centrality"] * centrality
+    )
+
+    # Synergy and complementarity
+    synergy = _cosine_rows(ct.lq[ia], ct.lq[ib])
+    sa = ct.specialised[ia].astype(float)
+    sb = ct.specialised[ib].astype(float)
+    shared_spec = sa @ sb.T
+    union_spec = sa.sum(1)[:, None] + sb.sum(1)[None, :] - shared_spec
+    spec_comp = np.divide(
+        union_spec - shared_spec, union_spec, out=np.zeros_like(union_spec), where=union_spec > 0
+    )
+    ka = np.array([[k in ct.kinds[i] for k in ORG_KINDS] for i in ia], dtype=float)
+    kb = np.array([[k in ct.kinds[i] for k in ORG_KINDS] for i in ib], dtype=float)
+    shared_k = ka @ kb.T
+    union_k = ka.sum(1)[:, None] + kb.sum(1)[None, :] - shared_k
+    kind_comp = np.divide(
+        union_k - shared_k, union_k, out=np.zeros_like(union_k), where=union_k > 0
+    )
+    mix_fit = ct.sphere_share[ia] @ ix.M @ ct.sphere_share[ib].T
+    complementarity = (mix_fit + spec_comp + kind_comp) / 3
+
+    adj = geo if cfg.size_adjust else np.ones_like(geo)
+    raw_components = {
+        "capacity": capacity,
+        "synergy": synergy,
+        "complementarity": complementarity,
+        "existing_ties": np.log1p(weight / adj),
+        "proximity": None,
+        "brokers": np.log1p(brokers / adj),
+    }
+    comps = {k: _minmax(v.ravel()) for k, v in raw_components.items() if v is not None}
+    comps["proximity"] = 0.5 * _minmax(np.log1p(paths / adj).ravel()) + 0.5 * _minmax(
+        best_aa.ravel()
+    )
+    progress(4, 5, "twins: ranking")
+
+    # Composite, rank and stability
+    weights = dict(cfg.weights)
+    matrix = np.column_stack([comps[k] for k in TWINS_COMPONENTS])
+    w = np.array([weights[k] for k in TWINS_COMPONENTS])
+    score = matrix @ (w / w.sum())
+    na_names = [ct.name[ct.all_ids[i]] for i in ia]
+    nb_names = [ct.name[ct.all_ids[i]] for i in ib]
+    pair_a = np.repeat(np.arange(len(ia)), len(ib))
+    pair_b = np.tile(np.arange(len(ib)), len(ia))
+    rank_a = np.argsort(np.argsort(np.array(na_names, dtype=object), kind="stable"))
+    rank_b = np.argsort(np.argsort(np.array(nb_names, dtype=object), kind="stable"))
+    name_key = rank_a[pair_a] * len(ib) + rank_b[pair_b]
+    n_top = top if top is not None else cfg.stability_top
+    base_rank = _ranks(score, name_key)
+    ranks = [base_rank]
+    in_top = []
+    for k in range(len(TWINS_COMPONENTS)):
+        for f in (1 - cfg.perturbation, 1 + cfg.perturbation):
+            wp = w.copy()
+            wp[k] *= f
+            r = _ranks(matrix @ (wp / wp.sum()), name_key)
+            ranks.append(r)
+            in_top.append(r <= n_top)
+    ranks_arr = np.vstack(ranks)
+    stability = np.mean(np.vstack(in_top), axis=0)
+    rmin, rmax = ranks_arr.min(axis=0), ranks_arr.max(axis=0)
+
+    order = np.argsort(base_rank)
+    if top is not None:
+        order = order[:top]
+    rows: list[dict[str, Any]] = []
+    sector_names = [ix.sector_names.get(s, s) for s in ix.sector_ids]
+    for p in order:
+        i, j = int(pair_a[p]), int(pair_b[p])
+        ca, cb = int(ia[i]), int(ib[j])
+        ida, idb = ct.all_ids[ca], ct.all_ids[cb]
+        shared = [sector_names[s] for s in np.flatnonzero(ct.specialised[ca] & ct.specialised[cb])]
+        only_a = [sector_names[s] for s in np.flatnonzero(ct.specialised[ca] & ~ct.specialised[cb])]
+        only_b = [sector_names[s] for s in np.flatnonzero(ct.specialised[cb] & ~ct.specialised[ca])]
+        broker_names = _broker_names(ix, ct, z, ca, cb)
+        row: dict[str, Any] = {
+            "rank": int(base_rank[p]),
+            "city_a": ct.name[ida],
+            "country_a": c1,
+            "city_b": ct.name[idb],
+            "country_b": c2,
+            "score": float(score[p]),
+        }
+        for k in TWINS_COMPONENTS:
+            row[k] = float(comps[k][p])
+        row["rank_range"] = f"{int(rmin[p])}–{int(rmax[p])}"
+        row["rank_stability"] = float(stability[p])
+        facts = {
+            "orgs_a": int(na[i]),
+            "orgs_b": int(nb[j]),
+            "helix_a": sorted(helix_sets[ca]),
+            "helix_b": sorted(helix_sets[cb]),
+            "helix_complete": bool(len(helix_sets[ca]) == 3 and len(helix_sets[cb]) == 3),
+            "shared_specialisations": shared,
+            "only_a": only_a,
+            "only_b": only_b,
+            "synergy_cosine": float(synergy[i, j]),
+            "ties": int(ties[i, j]),
+            "tie_weight": float(weight[i, j]),
+            "two_step_paths": int(paths[i, j]),
+            "best_adamic_adar": float(best_aa[i, j]),
+            "broker_count": int(brokers[i, j]),
+            "top_brokers": broker_names,
+        }
+        contrib = {k: w[n] / w.sum() * comps[k][p] for n, k in enumerate(TWINS_COMPONENTS)}
+        top2 = sorted(contrib, key=lambda k: -contrib[k])[:2]
+        row["drivers"] = "; ".join(_driver_words(k, facts, row) for k in top2)
+        pop_a, pop_b = ct.population.get(ida), ct.population.get(idb)
+        row.update(
+            {
+                "orgs_a": facts["orgs_a"],
+                "orgs_b": facts["orgs_b"],
+                "population_a": pop_a,
+                "population_b": pop_b,
+                "orgs_per_100k_a": _per_100k(na[i], pop_a),
+                "orgs_per_100k_b": _per_100k(nb[j], pop_b),
+                "kinds_a": len(ct.kinds[ca]),
+                "kinds_b": len(ct.kinds[cb]),
+                "helix_complete": facts["helix_complete"],
+                "centrality_a": float(100 * ct.pr_sum[ca]),
+                "centrality_b": float(100 * ct.pr_sum[cb]),
+                "centrality_per_org_a": float(ct.pr_per_org[ca]),
+                "centrality_per_org_b": float(ct.pr_per_org[cb]),
+                "synergy_cosine": facts["synergy_cosine"],
+                "shared_specialisations": shared,
+                "ties": facts["ties"],
+                "tie_weight": facts["tie_weight"],
+                "ties_per_org": float(weight[i, j] / geo[i, j]) if geo[i, j] else 0.0,
+                "two_step_paths": facts["two_step_paths"],
+                "best_adamic_adar": facts["best_adamic_adar"],
+                "broker_count": facts["broker_count"],
+                "top_brokers": broker_names,
+                "city_id_a": ida,
+                "city_id_b": idb,
+            }
+        )
+        rows.append(row)
+    progress(5, 5, "twins: ranking")
+    df = pd.DataFrame(rows)
+    df.attrs["pairs"] = len(score)
+    return df
+
+
+def _per_100k(orgs: float, population: Any) -> float | None:
+    if population is None or not population:
+        return None
+    return float(orgs) * 100_000 / float(population)
+
+
+def _ranks(score: np.ndarray, tiebreak: np.ndarray) -> np.ndarray:
+    """1-based ranks by score (descending), ties broken by the name key."""
+    order = np.lexsort((tiebreak, -score))
+    ranks = np.empty(len(score), dtype=np.int64)
+    ranks[order] = np.arange(1, len(score) + 1)
+    return ranks
+
+
+def _tie_matrices(g: ig.Graph, ct: _Cities) -> tuple[np.ndarray, np.ndarray]:
+    """Tie count (parallel ties counted) and summed weight between every two cities."""
+    m = len(ct.all_ids)
+    if g.ecount() == 0 or m == 0:
+        return np.zeros((m, m)), np.zeros((m, m))
+    el = np.asarray(g.get_edgelist(), dtype=np.int64)
+    w = np.asarray(g.es["weight"], dtype=float)
+    cs, cd = ct.col[el[:, 0]], ct.col[el[:, 1]]
+    keep = (cs >= 0) & (cd >= 0) & (cs != cd)
+    cs, cd, w = cs[keep], cd[keep], w[keep]
+    rows, cols = np.concatenate([cs, cd]), np.concatenate([cd, cs])
+    count = sp.coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(m, m)).toarray()
+    weight = sp.coo_matrix((np.concatenate([w, w]), (rows, cols)), shape=(m, m)).toarray()
+    return count, weight
+
+
+def _best_adamic_adar(ix: LinkIndex, ct: _Cities, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
+    """Best Adamic–Adar of an untied organisation pair, for every (city A, city B)."""
+    best = np.zeros((len(ia), len(ib)))
+    pos_a = np.full(len(ct.all_ids), -1)
+    pos_a[ia] = np.arange(len(ia))
+    pos_b = np.full(len(ct.all_ids), -1)
+    pos_b[ib] = np.arange(len(ib))
+    rows = np.flatnonzero((ct.col >= 0) & (pos_a[np.maximum(ct.col, 0)] >= 0))
+    cols = np.flatnonzero((ct.col >= 0) & (pos_b[np.maximum(ct.col, 0)] >= 0))
+    if len(rows) == 0 or len(cols) == 0:
+        return best
+    row_city = pos_a[ct.col[rows]]
+    col_city = pos_b[ct.col[cols]]
+    bt = ix.A[cols].T.tocsr()
+    weighted = ix.A.multiply(ix.aa_w[None, :]).tocsr()
+    for lo in range(0, len(rows), AA_CHUNK_ROWS):
+        r = rows[lo : lo + AA_CHUNK_ROWS]
+        aa = (weighted[r] @ bt).tocsr()
+        tied = ix.A[r][:, cols]
+        if tied.nnz:
+            aa = aa - aa.multiply(tied)
+        aa = aa.tocoo()
+        keep = aa.data > 0
+        if not keep.any():
+            continue
+        np.maximum.at(best, (row_city[lo + aa.row[keep]], col_city[aa.col[keep]]), aa.data[keep])
+    return best
+
+
+def _broker_names(ix: LinkIndex, ct: _Cities, z: sp.csc_matrix, ca: int, cb: int) -> list[str]:
+    """Up to three organisations outside both cities tied to both, best-connected first."""
+    col_a = z[:, ca].toarray().ravel() > 0
+    col_b = z[:, cb].toarray().ravel() > 0
+    outside = (ct.col != ca) & (ct.col != cb)
+    cand = np.flatnonzero(col_a & col_b & outside)
+    cand = sorted(cand.tolist(), key=lambda v: (-ix.deg[v], ix.names[v]))
+    return [ix.names[v] for v in cand[:3]]
+
+
+def _driver_words(component: str, f: dict[str, Any], row: dict[str, Any]) -> str:
+    """One component's contribution in words, with the figures behind it."""
+    a, b = row["city_a"], row["city_b"]
+    if component == "capacity":
+        helix = (
+            "triple helix complete in both"
+            if f["helix_complete"]
+            else f"helix: {a} {'/'.join(f['helix_a']) or 'none'}, "
+            f"{b} {'/'.join(f['helix_b']) or 'none'}"
+        )
+        return f"capacity ({helix}; {f['orgs_a']} and {f['orgs_b']} organisations)"
+    if component == "synergy":
+        if f["shared_specialisations"]:
+            return f"synergy (shared specialisations: {', '.join(f['shared_specialisations'])})"
+        return f"synergy (similar sector profiles, cosine {f['synergy_cosine']:.2f})"
+    if component == "complementarity":
+        parts = []
+        if f["only_a"]:
+            parts.append(f"{a} brings {', '.join(f['only_a'][:3])}")
+        if f["only_b"]:
+            parts.append(f"{b} brings {', '.join(f['only_b'][:3])}")
+        detail = "; ".join(parts) or "academia/business/government mixes fit together"
+        return f"complementarity ({detail})"
+    if component == "existing_ties":
+        return f"existing ties ({f['ties']} ties, weight {f['tie_weight']:g})"
+    if component == "proximity":
+        return (
+            f"proximity ({f['two_step_paths']} two-step paths; best untied pair "
+            f"Adamic–Adar {f['best_adamic_adar']:.2f})"
+        )
+    if component == "brokers":
+        names = ", ".join(f["top_brokers"])
+        eg = f", e.g. {names}" if names else ""
+        return f"brokers ({f['broker_count']} organisations tied to both{eg})"
+    return component

@@ -1,0 +1,659 @@
+"""Check the values of a raw bundle and build the validated :class:`~graphtwin.model.Bundle`.
+
+Every problem is collected before failing: :func:`validate` raises
+:class:`~graphtwin.errors.ValidationFailed` with all of them (one line each, positioned
+``FILE:LINE: COLUMN: message``, or ``FILE: $.ties[3].weight: message`` for JSON) and
+the warnings. Nothing is written anywhere: this module only reads.
+
+What is checked (docs/data-format.md is the user-facing list): required values,
+duplicate organisation ids, organisation and tie kinds (aliases normalised with
+:func:`~graphtwin.model.canonical_org_kind` / :func:`~graphtwin.model.canonical_tie_kind`),
+ISO 3166-1 alpha-2 countries, cities (resolved by :mod:`graphtwin.ingest.cities`),
+founded years, booleans, ROR ids, dangling and self ties, weights (> 0), dates (YYYY or
+YYYY-MM-DD, end not before start), coordinates and populations of cities.csv, duplicate
+cities and sectors. Duplicate ties (same source, target and kind; either order for
+undirected kinds) are merged with a warning.
+
+Example:
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "organisations.csv").write_text(
+    ...     "id,name,kind,city,country\\nq,Queen's,university,Belfast,gb\\n"
+    ...     "s,Sejong City Hall,municipality,Sejong-si,KR\\n")
+    >>> _ = (d / "ties.csv").write_text("source,target,kind\\nq,s,MoU\\n")
+    >>> b = read_bundle(d)
+    >>> b.summary()
+    '2 organisations (GB 1, KR 1; university 1, council 1); 1 ties (mou 1); 2 cities; 0 sectors'
+    >>> [c.name for c in b.cities], b.ties[0].effective_weight
+    (['Belfast', 'Sejong'], 2.0)
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+
+from graphtwin.errors import ValidationFailed
+from graphtwin.ingest.bundle import RawBundle, RawTable, read_raw
+from graphtwin.ingest.cities import CityError, CityResolver, fold
+from graphtwin.model import (
+    ORG_KINDS,
+    TIE_KINDS,
+    Bundle,
+    City,
+    Organisation,
+    Sector,
+    Tie,
+    canonical_org_kind,
+    canonical_tie_kind,
+    slugify,
+)
+
+FOUNDED_RANGE = (1000, 2100)
+_TRUE = frozenset({"true", "1", "yes"})
+_FALSE = frozenset({"false", "0", "no", ""})
+_ROR = re.compile(r"^(?:https?://(?:www\.)?ror\.org/)?(0[a-z0-9]{6}[0-9]{2})/?$", re.IGNORECASE)
+_COUNTRY_HINTS = {
+    "UK": "GB",
+    "GBR": "GB",
+    "BRITAIN": "GB",
+    "GREAT BRITAIN": "GB",
+    "ENGLAND": "GB",
+    "SCOTLAND": "GB",
+    "WALES": "GB",
+    "NORTHERN IRELAND": "GB",
+    "KOR": "KR",
+    "KOREA": "KR",
+    "SOUTH KOREA": "KR",
+    "ROK": "KR",
+}
+_ORG_KIND_LIST = ", ".join(ORG_KINDS)
+_TIE_KIND_LIST = ", ".join(TIE_KINDS)
+
+
+@cache
+def countries() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 code -> English name, from the shipped graphtwin/data/countries.csv.
+
+    >>> countries()["KR"]
+    'Republic of Korea'
+    """
+    text = resources.files("graphtwin").joinpath("data/countries.csv").read_text("utf-8")
+    return {r["code"]: r["name"] for r in csv.DictReader(text.splitlines())}
+
+
+@cache
+def _country_names() -> dict[str, str]:
+    hints = {fold(name).upper(): code for code, name in countries().items()}
+    hints.update(_COUNTRY_HINTS)
+    return hints
+
+
+def _unknown_country(raw: str) -> str:
+    code = _country_names().get(fold(raw).upper())
+    if code:
+        return (
+            f"unknown country code '{raw}'; use the ISO 3166-1 alpha-2 code "
+            f"{code} ({countries()[code]})"
+        )
+    return f"unknown country code '{raw}'; use an ISO 3166-1 alpha-2 code such as GB or KR"
+
+
+def parse_date(text: str) -> str | None:
+    """``text`` as YYYY or YYYY-MM-DD if it is a real date in one of these forms, else None.
+
+    >>> parse_date(" 2021 "), parse_date("2022-03-31"), parse_date("2022-02-30")
+    ('2021', '2022-03-31', None)
+    """
+    s = text.strip()
+    if len(s) == 4 and s.isdigit() and s != "0000":
+        return s
+    if len(s) == 10 and s[4] == "-" and s[7] == "-" and s.replace("-", "").isdigit():
+        try:
+            date.fromisoformat(s)
+        except ValueError:
+            return None
+        return s
+    return None
+
+
+def _before(end: str, start: str) -> bool:
+    """True if ``end`` is earlier than ``start`` (years compared when one is a year)."""
+    if len(end) == len(start):
+        return end < start
+    return end[:4] < start[:4]
+
+
+def _whole_number(text: str) -> int | None:
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return int(value) if value.is_integer() else None
+
+
+def _number(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+@dataclass
+class _State:
+    """What later files need from earlier ones."""
+
+    resolver: CityResolver
+    city_lines: dict[str, int]  # cities.csv name (folded, country) -> position
+    city_table: RawTable | None
+    sectors: dict[str, Sector]  # lookup key -> sector
+    org_ids: dict[str, int] | None  # None if organisations could not be read
+
+
+def _required(t: RawTable, pos: int, column: str) -> None:
+    if (pos, column) not in t.flagged:
+        t.error(pos, column, "value is required")
+
+
+# --------------------------------------------------------------------------------------
+# cities.csv, sectors.csv
+# --------------------------------------------------------------------------------------
+
+
+def _check_cities(t: RawTable | None) -> tuple[list[City], dict[str, int]]:
+    if t is None or not t.usable:
+        return [], {}
+    ix = t.index
+    i_name, i_country, i_lat, i_lon = ix["name"], ix["country"], ix["lat"], ix["lon"]
+    i_pop, i_region = ix["population"], ix["region"]
+    known = countries()
+    cities: list[City] = []
+    lines: dict[str, int] = {}
+    for pos, row in t.rows():
+        ok = True
+        name = row[i_name].strip()
+        country = row[i_country].strip()
+        if not name:
+            _required(t, pos, "name")
+            ok = False
+        if not country:
+            _required(t, pos, "country")
+            ok = False
+        elif country.upper() not in known:
+            t.error(pos, "country", _unknown_country(country))
+            ok = False
+        country = country.upper()
+        coords: list[float | None] = []
+        for col, i, limit in (("lat", i_lat, 90.0), ("lon", i_lon, 180.0)):
+            text = row[i].strip()
+            value = _number(text) if text else None
+            if text and value is None:
+                t.error(pos, col, f"'{text}' is not a number")
+                ok = False
+            elif value is not None and not -limit <= value <= limit:
+                t.error(pos, col, f"{text} is out of range (-{limit:g} to {limit:g})")
+                ok = False
+            coords.append(value)
+        lat, lon = coords
+        if ok and (lat is None) != (lon is None):
+            t.error(pos, "lon" if lon is None else "lat", "lat and lon must be given together")
+            ok = False
+        pop_text = row[i_pop].strip()
+        population = _whole_number(pop_text) if pop_text else None
+        if pop_text and (population is None or population < 0):
+            t.error(pos, "population", f"'{pop_text}' is not a whole number of people")
+            ok = False
+        key = f"{fold(name)}|{country}"
+        if name and key in lines:
+            t.error(pos, "name", f"duplicate city '{name}' in {country} ({_at(t, lines[key])})")
+            ok = False
+        if not ok:
+            continue
+        lines[key] = pos
+        cities.append(City(name, country, lat, lon, population, row[i_region].strip() or None))
+    return cities, lines
+
+
+def _ref(t: RawTable, pos: int) -> str:
+    """How to point at another row of the same table in a message."""
+    return f"$.{t.name}[{pos}]" if t.is_json else f"line {pos}"
+
+
+def _at(t: RawTable, pos: int) -> str:
+    return f"first at {_ref(t, pos)}" if t.is_json else f"first on {_ref(t, pos)}"
+
+
+def _check_sectors(t: RawTable | None) -> dict[str, Sector]:
+    lookup: dict[str, Sector] = {}
+    if t is None or not t.usable:
+        return lookup
+    i_id, i_name = t.index["id"], t.index["name"]
+    first: dict[str, int] = {}
+    for pos, row in t.rows():
+        sid = row[i_id].strip()
+        if not sid:
+            _required(t, pos, "id")
+            continue
+        if sid in first:
+            t.error(pos, "id", f"duplicate sector id '{sid}' ({_at(t, first[sid])})")
+            continue
+        first[sid] = pos
+        sector = Sector(sid, row[i_name].strip() or sid)
+        for key in (slugify(sector.name), slugify(sid), sid):
+            lookup[key] = sector
+    return lookup
+
+
+# --------------------------------------------------------------------------------------
+# organisations.csv
+# --------------------------------------------------------------------------------------
+
+
+def _check_organisations(
+    t: RawTable, state: _State
+) -> tuple[list[Organisation], dict[str, City], dict[str, Sector]]:
+    ix = t.index
+    i_id, i_name, i_kind, i_city, i_country = (
+        ix["id"],
+        ix["name"],
+        ix["kind"],
+        ix["city"],
+        ix["country"],
+    )
+    i_sectors, i_size, i_founded, i_ror = ix["sectors"], ix["size"], ix["founded"], ix["ror_id"]
+    i_web, i_source, i_synth = ix["website"], ix["source"], ix["synthetic"]
+    known = countries()
+    ids: dict[str, int] = {}
+    state.org_ids = ids
+    orgs: list[Organisation] = []
+    kinds: dict[str, str | None] = {}
+    city_cache: dict[tuple[str, str], City | str] = {}
+    used_cities: dict[str, City] = {}
+    sector_cache: dict[str, tuple[str, ...]] = {}
+    used_sectors: dict[str, Sector] = {}
+    rows = 0
+    for pos, row in t.rows():
+        rows += 1
+        ok = True
+        oid = row[i_id].strip()
+        if not oid:
+            _required(t, pos, "id")
+            ok = False
+        elif oid in ids:
+            t.error(pos, "id", f"duplicate id '{oid}' ({_at(t, ids[oid])})")
+            ok = False
+        else:
+            ids[oid] = pos
+        name = row[i_name].strip()
+        if not name:
+            _required(t, pos, "name")
+            ok = False
+
+        raw_kind = row[i_kind]
+        kind = kinds.get(raw_kind)
+        if kind is None:
+            kind = kinds[raw_kind] = canonical_org_kind(raw_kind) or ""
+        if not kind:
+            ok = False
+            if raw_kind.strip():
+                t.error(
+                    pos,
+                    "kind",
+                    f"unknown organisation kind '{raw_kind.strip()}'; allowed: {_ORG_KIND_LIST} "
+                    "(aliases such as company, charity or local_authority are listed in "
+                    "docs/data-format.md)",
+                )
+            else:
+                _required(t, pos, "kind")
+
+        country = row[i_country].strip().upper()
+        if not country:
+            _required(t, pos, "country")
+            ok = False
+        elif country not in known:
+            t.error(pos, "country", _unknown_country(row[i_country].strip()))
+            ok = False
+            country = ""
+
+        city_text = row[i_city].strip()
+        city: City | str | None = None
+        if not city_text:
+            _required(t, pos, "city")
+            ok = False
+        elif country:
+            city = city_cache.get((city_text, country))
+            if city is None:
+                try:
+                    city = state.resolver.resolve(city_text, country)
+                except CityError as exc:
+                    city = str(exc)
+                city_cache[(city_text, country)] = city
+            if isinstance(city, str):
+                t.error(pos, "city", city)
+                ok = False
+            elif city.id not in used_cities:
+                used_cities[city.id] = city
+            elif used_cities[city.id].name != city.name:
+                t.error(
+                    pos,
+                    "city",
+                    f"'{city.name}' and '{used_cities[city.id].name}' get the same city id "
+                    f"{city.id}; rename one of them in cities.csv",
+                )
+                ok = False
+
+        sector_text = row[i_sectors]
+        sectors = sector_cache.get(sector_text)
+        if sectors is None:
+            sectors = sector_cache[sector_text] = _sector_ids(
+                sector_text, state.sectors, used_sectors
+            )
+
+        founded: int | None = None
+        text = row[i_founded].strip()
+        if text:
+            founded = _whole_number(text)
+            if founded is None:
+                t.error(pos, "founded", f"'{text}' is not a year (a whole number such as 1998)")
+                ok = False
+            elif not FOUNDED_RANGE[0] <= founded <= FOUNDED_RANGE[1]:
+                t.error(
+                    pos,
+                    "founded",
+                    f"{founded} is out of range ({FOUNDED_RANGE[0]} to {FOUNDED_RANGE[1]})",
+                )
+                ok = False
+
+        ror_id: str | None = None
+        text = row[i_ror].strip()
+        if text:
+            m = _ROR.match(text)
+            if m is None:
+                t.error(
+                    pos,
+                    "ror_id",
+                    f"'{text}' is not a ROR id (expected e.g. https://ror.org/00hswnk62)",
+                )
+                ok = False
+            else:
+                ror_id = f"https://ror.org/{m.group(1).lower()}"
+
+        text = row[i_synth].strip().lower()
+        synthetic = text in _TRUE
+        if not synthetic and text not in _FALSE:
+            t.error(
+                pos,
+                "synthetic",
+                f"'{row[i_synth].strip()}' is not true or false (use true/false, 1/0 or yes/no)",
+            )
+            ok = False
+
+        if ok:
+            orgs.append(
+                Organisation(
+                    oid,
+                    name,
+                    kind,
+                    city.name,  # type: ignore[union-attr]
+                    country,
+                    sectors,
+                    row[i_size].strip() or None,
+                    founded,
+                    ror_id,
+                    row[i_web].strip() or None,
+                    row[i_source].strip() or None,
+                    synthetic,
+                )
+            )
+    for pos, row in t.skipped:  # rows with too many fields: their ids still exist
+        if i_id < len(row) and row[i_id].strip():
+            ids.setdefault(row[i_id].strip(), pos)
+    if rows == 0:
+        if t.is_json:
+            t.error(-1, None, "no organisations: the list is empty")
+        else:
+            t.error(t.header_line, None, "no organisations: the file has a header but no data rows")
+    return orgs, used_cities, used_sectors
+
+
+def _sector_ids(text: str, declared: dict[str, Sector], used: dict[str, Sector]) -> tuple[str, ...]:
+    """Sector ids of a ``;``-separated list of sector ids or names (new ones created)."""
+    out: list[str] = []
+    for token in text.split(";"):
+        token = token.strip()
+        if not token:
+            continue
+        sector = declared.get(token) or declared.get(slugify(token))
+        if sector is None:
+            sector = Sector(slugify(token), token)
+            declared[sector.id] = sector
+        used.setdefault(sector.id, sector)
+        if sector.id not in out:
+            out.append(sector.id)
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------------------
+# ties.csv
+# --------------------------------------------------------------------------------------
+
+
+def _check_ties(t: RawTable, state: _State) -> list[Tie]:
+    ix = t.index
+    i_src, i_tgt, i_kind, i_weight = ix["source"], ix["target"], ix["kind"], ix["weight"]
+    i_start, i_end, i_ev, i_url = ix["start"], ix["end"], ix["evidence"], ix["source_url"]
+    ids = state.org_ids
+    check_ids = ids is not None
+    ids = ids or {}
+    directed = {k: tk.directed for k, tk in TIE_KINDS.items()}
+    kinds: dict[str, str] = {}
+    dates: dict[str, str | None] = {}
+    seen: dict[tuple[str, str, str], tuple[int, int]] = {}
+    ties: list[Tie] = []
+    where_file = "$.organisations" if t.is_json else "organisations.csv"
+    for pos, row in t.rows():
+        ok = True
+        src = row[i_src].strip()
+        tgt = row[i_tgt].strip()
+        if not src:
+            _required(t, pos, "source")
+            ok = False
+        elif check_ids and src not in ids:
+            t.error(pos, "source", f"no organisation with id '{src}' in {where_file}")
+            ok = False
+        if not tgt:
+            _required(t, pos, "target")
+            ok = False
+        elif check_ids and tgt not in ids:
+            t.error(pos, "target", f"no organisation with id '{tgt}' in {where_file}")
+            ok = False
+        if src and src == tgt:
+            t.error(pos, "target", f"self-tie: source and target are both '{src}'")
+            ok = False
+
+        raw_kind = row[i_kind]
+        kind = kinds.get(raw_kind)
+        if kind is None:
+            kind = kinds[raw_kind] = canonical_tie_kind(raw_kind) or ""
+        if not kind:
+            ok = False
+            if raw_kind.strip():
+                t.error(
+                    pos,
+                    "kind",
+                    f"unknown tie kind '{raw_kind.strip()}'; allowed: {_TIE_KIND_LIST}",
+                )
+            else:
+                _required(t, pos, "kind")
+
+        weight: float | None = None
+        text = row[i_weight]
+        if text:
+            try:
+                weight = float(text)
+            except ValueError:
+                if text.strip():
+                    t.error(pos, "weight", f"'{text.strip()}' is not a number")
+                    ok = False
+            else:
+                if not weight > 0 or not math.isfinite(weight):
+                    t.error(
+                        pos,
+                        "weight",
+                        f"must be a number greater than 0, got {text.strip()} "
+                        "(leave it empty for the kind's default weight)",
+                    )
+                    ok = False
+
+        start = end = None
+        text = row[i_start]
+        if text:
+            start = dates.get(text, "?")
+            if start == "?":
+                start = dates[text] = parse_date(text)
+            if start is None and text.strip():
+                t.error(pos, "start", f"'{text.strip()}' is not a date (use YYYY or YYYY-MM-DD)")
+                ok = False
+        text = row[i_end]
+        if text:
+            end = dates.get(text, "?")
+            if end == "?":
+                end = dates[text] = parse_date(text)
+            if end is None and text.strip():
+                t.error(pos, "end", f"'{text.strip()}' is not a date (use YYYY or YYYY-MM-DD)")
+                ok = False
+        if start and end and _before(end, start):
+            t.error(pos, "end", f"{end} is before start {start}")
+            ok = False
+        if not ok:
+            continue
+
+        key = (src, tgt, kind) if directed[kind] or src < tgt else (tgt, src, kind)
+        first = seen.get(key)
+        if first is not None:
+            _merge(ties[first[0]], weight, start, end, row[i_ev].strip(), row[i_url].strip())
+            t.warn(
+                pos,
+                None,
+                f"duplicate tie (same source, target and kind as {_ref(t, first[1])}); "
+                "merged into it",
+            )
+            continue
+        seen[key] = (len(ties), pos)
+        ties.append(
+            Tie(
+                src,
+                tgt,
+                kind,
+                weight,
+                start,
+                end,
+                row[i_ev].strip() or None,
+                row[i_url].strip() or None,
+            )
+        )
+    return ties
+
+
+def _merge(
+    tie: Tie,
+    weight: float | None,
+    start: str | None,
+    end: str | None,
+    evidence: str,
+    url: str,
+) -> None:
+    """Fill the empty fields of the first tie from a duplicate (the first row wins)."""
+    if tie.weight is None:
+        tie.weight = weight
+    if tie.start is None:
+        tie.start = start
+    if tie.end is None and (end is None or tie.start is None or not _before(end, tie.start)):
+        tie.end = end
+    if tie.evidence is None:
+        tie.evidence = evidence or None
+    if tie.source_url is None:
+        tie.source_url = url or None
+
+
+# --------------------------------------------------------------------------------------
+# Entry points
+# --------------------------------------------------------------------------------------
+
+
+def validate(raw: RawBundle) -> Bundle:
+    """Check every value of ``raw`` and return the Bundle, or raise ValidationFailed.
+
+    Cities and sectors are read first (organisations refer to them), then organisations,
+    then ties; problems are reported in file order, then line order.
+    """
+    report = raw.report
+    tables = raw.tables
+    user_cities, city_lines = _check_cities(tables.get("cities"))
+    state = _State(
+        resolver=CityResolver(user_cities),
+        city_lines=city_lines,
+        city_table=tables.get("cities"),
+        sectors=_check_sectors(tables.get("sectors")),
+        org_ids=None,
+    )
+    orgs: list[Organisation] = []
+    cities: dict[str, City] = {}
+    sectors: dict[str, Sector] = {}
+    t_orgs = tables.get("organisations")
+    if t_orgs is not None and t_orgs.usable:
+        orgs, cities, sectors = _check_organisations(t_orgs, state)
+    ties: list[Tie] = []
+    t_ties = tables.get("ties")
+    if t_ties is not None and t_ties.usable:
+        ties = _check_ties(t_ties, state)
+    _warn_unplaced(cities.values(), state)
+    if report.has_problems:
+        raise ValidationFailed(report.problems(), report.warnings())
+    return Bundle(
+        organisations=orgs,
+        ties=ties,
+        cities=list(cities.values()),
+        sectors=list(sectors.values()),
+        warnings=report.warnings(),
+        origin=raw.origin,
+    )
+
+
+def _warn_unplaced(cities, state: _State) -> None:
+    t = state.city_table
+    if t is None:
+        return
+    for city in cities:
+        if city.lat is None:
+            pos = state.city_lines.get(f"{fold(city.name)}|{city.country}")
+            if pos is not None:
+                t.warn(pos, "lat", f"'{city.name}' has no coordinates; maps cannot place it")
+
+
+def read_bundle(path: str | os.PathLike[str]) -> Bundle:
+    """Read and validate the bundle at ``path``: a folder, a .zip or one .json file.
+
+    Raises ValidationFailed listing every problem (and the warnings) if anything is
+    wrong; warnings of a valid bundle are in ``Bundle.warnings``.
+
+    Example:
+        >>> from graphtwin.errors import ValidationFailed
+        >>> try:
+        ...     read_bundle("no/such/folder")
+        ... except ValidationFailed as exc:
+        ...     print(exc.problems)
+        ['no/such/folder: path does not exist']
+    """
+    return validate(read_raw(path))

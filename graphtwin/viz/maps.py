@@ -1,0 +1,1432 @@
+"""Interactive network maps: one self-contained, offline HTML file per view.
+
+The functions here receive results (the analysis graph from
+:mod:`graphtwin.analysis.projection` with its ``gt_*`` score attributes, and optional
+tables of bridges and suggested introductions) and turn them into a :class:`MapData`
+that writes one HTML file. They do no analysis: scores come in, pictures go out.
+
+Views
+    :func:`network_map`   the whole network, top ``max_nodes`` organisations by a score;
+    :func:`city_pair_map` two cities, the brokers between them, bridges highlighted,
+                          cross-city ties emphasised, suggested introductions dashed;
+    :func:`ego_map`       an organisation and everything within ``hops`` ties;
+    :func:`cities_map`    cities at their coordinates, sized by organisations or a score,
+                          lines weighted by the ties between them.
+
+Every view colours organisations by ``country``, ``city``, ``kind``, ``community`` or
+``sector``, sizes them by any ``gt_*`` score (or ``degree``), and draws each
+organisation kind with its own shape. Positions are computed here (igraph layouts or
+city coordinates), so the browser only draws.
+
+Example:
+    >>> from graphtwin.analysis.projection import graph_from_columns
+    >>> g = graph_from_columns(
+    ...     {"id": ["a", "b", "c"], "name": ["Queen's", "ETRI", "KAIST"],
+    ...      "kind": ["university", "research_institute", "university"],
+    ...      "city": ["Belfast", "Daejeon", "Daejeon"], "country": ["GB", "KR", "KR"],
+    ...      "gt_pagerank": [0.5, 0.3, 0.2]},
+    ...     {"source": ["a", "b"], "target": ["b", "c"], "kind": ["project", "mou"]},
+    ... )
+    >>> m = network_map(g, max_nodes=2)
+    >>> m.shown, m.total, [n["id"] for n in m.nodes]
+    (2, 3, ['a', 'b'])
+    >>> m.footnote
+    'Showing 2 of 3 organisations: the top 2 by pagerank.'
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from pathlib import Path
+from typing import Any
+
+import igraph as ig
+import numpy as np
+
+from graphtwin.errors import GraphtwinError
+from graphtwin.model import COUNTRY_NAMES, METRIC_PREFIX, ORG_KINDS
+from graphtwin.viz.layout import banded_positions, geo_positions, network_positions
+
+# --------------------------------------------------------------------------------------
+# Styling vocabulary
+# --------------------------------------------------------------------------------------
+
+#: Colour choices for organisations (``--color-by``).
+COLOR_BY: tuple[str, ...] = ("country", "city", "kind", "community", "sector")
+
+#: Categorical palette (Tableau 10 and its light companions), then grey for "other".
+PALETTE: tuple[str, ...] = (
+    "#4e79a7",
+    "#e15759",
+    "#59a14f",
+    "#f28e2b",
+    "#b07aa1",
+    "#76b7b2",
+    "#edc948",
+    "#9c755f",
+    "#ff9da7",
+    "#86bcb6",
+    "#d4a6c8",
+    "#8cd17d",
+)
+OTHER_COLOUR = "#bab0ac"
+
+#: Shape (vis-network, label below) and dashed border per organisation kind.
+KIND_STYLE: dict[str, tuple[str, bool]] = {
+    "university": ("dot", False),
+    "research_institute": ("diamond", False),
+    "firm": ("square", False),
+    "investor": ("hexagon", False),
+    "council": ("triangle", False),
+    "agency": ("triangleDown", False),
+    "catapult": ("star", False),
+    "hospital": ("diamond", True),
+    "nonprofit": ("dot", True),
+    "other": ("square", True),
+}
+
+#: Line styles: (colour, label) per tie category.
+LINE_STYLE: dict[str, tuple[str, str]] = {
+    "tie": ("rgba(120,130,140,0.45)", "tie within a city"),
+    "domestic": ("rgba(70,100,150,0.55)", "tie between cities of one country"),
+    "international": ("rgba(142,68,173,0.75)", "tie between countries"),
+    "cross": ("rgba(211,84,0,0.9)", "tie between the two cities"),
+    "broker": ("rgba(91,80,160,0.38)", "tie with an organisation elsewhere"),
+    "introduction": ("#1a9850", "suggested introduction"),
+}
+
+#: Node size range in pixels (radius) and label sizes.
+SIZE_MIN, SIZE_MAX = 7.0, 34.0
+#: Labels smaller than this on screen are hidden until the user zooms in.
+LABEL_DRAW_THRESHOLD = 9
+LABEL_MAX_ON_SCREEN = 22
+#: Organisations whose labels stay readable at the first view.
+LABELLED_TOP = 15
+#: vis-network physics stays on (for a short stabilisation) only up to this many nodes.
+PHYSICS_MAX_NODES = 200
+#: Rough canvas size used to pick label sizes that are readable when the map opens.
+_VIEW_W, _VIEW_H = 900.0, 600.0
+
+#: Score preference when no ``size_by`` / ``rank_by`` is given.
+_PREFERRED_SCORES = (
+    "gt_pagerank",
+    "gt_bridge_score",
+    "gt_betweenness",
+    "gt_strength",
+    "gt_degree",
+)
+
+
+# --------------------------------------------------------------------------------------
+# The result
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class MapData:
+    """Everything a map page shows; :meth:`write` turns it into one HTML file.
+
+    ``nodes`` and ``edges`` are vis-network records (ids, positions, colours, shapes);
+    ``info`` / ``edge_info`` hold tooltip text per node / edge id as
+    ``{"title", "subtitle", "rows": [[label, value], ...]}``; ``legend`` lists legend
+    sections. ``shown`` and ``total`` count organisations (cities in the cities view).
+    In a notebook a MapData displays itself inline (an iframe with the page as srcdoc).
+    """
+
+    view: str
+    title: str
+    subtitle: str
+    nodes: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+    info: dict[str, dict[str, Any]]
+    edge_info: dict[str, dict[str, Any]]
+    legend: list[dict[str, Any]]
+    footnote: str
+    shown: int
+    total: int
+    physics: bool = False
+    search: list[list[str]] = field(default_factory=list)
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        """One line for the CLI: view, nodes and edges."""
+        unit = "cities" if self.view == "cities" else "organisations"
+        return f"{self.view} map: {self.shown:,} {unit}, {len(self.edges):,} lines"
+
+    def vis_options(self) -> dict[str, Any]:
+        """vis-network options: precomputed positions, physics only for small maps."""
+        big = len(self.nodes) > PHYSICS_MAX_NODES or len(self.edges) > 4 * PHYSICS_MAX_NODES
+        options: dict[str, Any] = {
+            "autoResize": True,
+            "layout": {"improvedLayout": False, "randomSeed": 7},
+            "nodes": {
+                "borderWidth": 1,
+                "borderWidthSelected": 3,
+                "font": {
+                    "size": 12,
+                    "face": "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif",
+                    "color": "#1f2933",
+                    "strokeWidth": 3,
+                    "strokeColor": "rgba(255,255,255,0.9)",
+                },
+                "scaling": {
+                    "label": {
+                        "enabled": False,
+                        "drawThreshold": LABEL_DRAW_THRESHOLD,
+                        "maxVisible": LABEL_MAX_ON_SCREEN,
+                    }
+                },
+            },
+            "edges": {
+                "smooth": False,
+                "color": {"inherit": False},
+                "selectionWidth": 1.5,
+                "hoverWidth": 1.0,
+            },
+            "physics": {
+                "enabled": bool(self.physics),
+                "solver": "barnesHut",
+                "barnesHut": {
+                    "gravitationalConstant": -3000,
+                    "springLength": 90,
+                    "springConstant": 0.02,
+                    "damping": 0.3,
+                    "avoidOverlap": 0.2,
+                },
+                "stabilization": {"enabled": True, "iterations": 120, "fit": True},
+            },
+            "interaction": {
+                "hover": True,
+                "tooltipDelay": 80,
+                "hideEdgesOnDrag": big,
+                "hideEdgesOnZoom": big,
+                "navigationButtons": False,
+                "keyboard": False,
+                "multiselect": False,
+            },
+        }
+        _deep_update(options, self.options)
+        return options
+
+    def payload(self) -> dict[str, Any]:
+        """The JSON payload embedded in the page (built into vis data with pyvis)."""
+        from pyvis.network import Network
+
+        net = Network(height="100%", width="100%", directed=False, cdn_resources="in_line")
+        # Fill pyvis' lists in one go: its add_node/add_edge take 0.25 s per 500 nodes.
+        net.nodes = self.nodes
+        net.edges = self.edges
+        net.node_ids = [n["id"] for n in self.nodes]
+        net.node_map = {n["id"]: n for n in self.nodes}
+        net.options = self.vis_options()
+        nodes, edges, _heading, _height, _width, _options = net.get_network_data()
+        return {
+            "meta": {
+                "view": self.view,
+                "title": self.title,
+                "subtitle": self.subtitle,
+                "footnote": self.footnote,
+                "shown": self.shown,
+                "total": self.total,
+                "physics": bool(self.physics),
+            },
+            "nodes": nodes,
+            "edges": edges,
+            "options": net.options,
+            "info": self.info,
+            "edgeInfo": self.edge_info,
+            "legend": self.legend,
+            "search": self.search,
+        }
+
+    def to_html(self) -> str:
+        """The complete, self-contained HTML document."""
+        from graphtwin.viz.html import render_page
+
+        return render_page(self.title, self.subtitle, self.payload())
+
+    def write(self, path: str | os.PathLike[str]) -> Path:
+        """Write the map to ``path`` (parent folders created) and return the path."""
+        out = Path(path)
+        if out.suffix.lower() not in (".html", ".htm"):
+            raise GraphtwinError(f"{out}: a map is an HTML file; give a name ending in .html")
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(self.to_html(), encoding="utf-8")
+        except OSError as exc:
+            raise GraphtwinError(f"cannot write {out}: {exc.strerror or exc}") from exc
+        return out
+
+    def _repr_html_(self) -> str:
+        from graphtwin.viz.notebook import iframe_html
+
+        return iframe_html(self.to_html())
+
+
+def write_map(map_data: MapData, path: str | os.PathLike[str]) -> Path:
+    """Write ``map_data`` as one HTML file; same as ``map_data.write(path)``.
+
+    Example:
+        >>> import tempfile, igraph as ig
+        >>> from graphtwin.analysis.projection import graph_from_columns
+        >>> g = graph_from_columns({"id": ["a"], "name": ["A"], "kind": ["firm"],
+        ...                         "city": ["Leeds"], "country": ["GB"]}, {})
+        >>> p = write_map(network_map(g), Path(tempfile.mkdtemp()) / "m.html")
+        >>> p.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+        True
+    """
+    return map_data.write(path)
+
+
+def _deep_update(base: dict[str, Any], extra: Mapping[str, Any]) -> None:
+    for key, value in extra.items():
+        if isinstance(value, Mapping) and isinstance(base.get(key), dict):
+            _deep_update(base[key], value)
+        else:
+            base[key] = value
+
+
+# --------------------------------------------------------------------------------------
+# Shared helpers: scores, colours, text
+# --------------------------------------------------------------------------------------
+
+
+def score_names(g: ig.Graph) -> list[str]:
+    """The ``gt_*`` vertex attributes of ``g`` (scores written back by the analysis).
+
+    >>> import igraph as ig
+    >>> g = ig.Graph(1); g.vs["gt_pagerank"] = [1.0]; g.vs["name"] = ["x"]
+    >>> score_names(g)
+    ['gt_pagerank']
+    """
+    return sorted(a for a in g.vs.attributes() if a.startswith(METRIC_PREFIX))
+
+
+def score_label(name: str) -> str:
+    """Human label of a score attribute: ``gt_bridge_score`` → ``bridge score``."""
+    if name.startswith(METRIC_PREFIX):
+        name = name[len(METRIC_PREFIX) :]
+    return name.replace("_", " ")
+
+
+def _resolve_score(g: ig.Graph, name: str | None, option: str = "size_by") -> str:
+    """A usable score name: ``name`` checked, or the preferred score present, or degree."""
+    available = score_names(g)
+    if name is None:
+        for preferred in _PREFERRED_SCORES:
+            if preferred in available:
+                return preferred
+        return "degree"
+    if name == "degree":
+        return name
+    candidates = [name] if name.startswith(METRIC_PREFIX) else [METRIC_PREFIX + name, name]
+    for c in candidates:
+        if c in available:
+            return c
+    choices = ", ".join(["degree", *available]) or "degree"
+    raise GraphtwinError(
+        f"{option}: no score {name!r} in the graph; available: {choices} "
+        "(scores appear after `graphtwin centrality` / `graphtwin bridges` write them back)"
+    )
+
+
+def _score_values(g: ig.Graph, name: str) -> np.ndarray:
+    """Score per vertex as floats (missing → NaN); ``degree`` counts distinct partners."""
+    if name == "degree":
+        return np.array([len(set(g.neighbors(v))) for v in range(g.vcount())], dtype=float)
+    vals = g.vs[name]
+    out = np.full(len(vals), np.nan)
+    for i, v in enumerate(vals):
+        try:
+            if v is not None:
+                out[i] = float(v)
+        except (TypeError, ValueError):
+            continue
+    return out
+
+
+def _normalise(values: np.ndarray) -> np.ndarray:
+    """Square-root min–max scaling to 0..1 (area, not radius, follows the score)."""
+    v = np.where(np.isfinite(values), values, np.nan)
+    if not np.isfinite(v).any():
+        return np.full(len(values), 0.3)
+    lo, hi = np.nanmin(v), np.nanmax(v)
+    if hi <= lo:
+        return np.full(len(values), 0.5)
+    return np.sqrt(np.clip((np.nan_to_num(v, nan=lo) - lo) / (hi - lo), 0.0, 1.0))
+
+
+def _fmt(value: Any) -> str:
+    """Display text for a value: thousands separators, four significant digits, '–'."""
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | np.integer):
+        return f"{int(value):,}"
+    if isinstance(value, float | np.floating):
+        f = float(value)
+        if not math.isfinite(f):
+            return "–"
+        if f == int(f) and abs(f) < 1e15:
+            return f"{int(f):,}"
+        return f"{f:.4g}"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value) or "–"
+    return str(value)
+
+
+def _truncate(text: str, limit: int = 32) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _community_attr(g: ig.Graph) -> str:
+    names = score_names(g)
+    for preferred in ("gt_community", "gt_leiden", "gt_leiden_community"):
+        if preferred in names:
+            return preferred
+    for n in names:
+        if "community" in n:
+            return n
+    raise GraphtwinError(
+        "color_by community: the graph has no community scores (gt_community); "
+        "run `graphtwin communities` first, or colour by country, city, kind or sector"
+    )
+
+
+def _colour_keys(g: ig.Graph, vids: Sequence[int], color_by: str) -> list[str]:
+    """The category of each vertex for ``color_by``."""
+    if color_by not in COLOR_BY:
+        raise GraphtwinError(
+            f"color_by: unknown choice {color_by!r}; choose one of {', '.join(COLOR_BY)}"
+        )
+    vs = g.vs
+    if color_by == "country":
+        return [str(vs[v]["country"] or "?") for v in vids]
+    if color_by == "city":
+        return [f"{vs[v]['city'] or '?'} ({vs[v]['country'] or '?'})" for v in vids]
+    if color_by == "kind":
+        return [str(vs[v]["kind"] or "other") for v in vids]
+    if color_by == "sector":
+        names = g["sectors"] if "sectors" in g.attributes() else {}
+        out = []
+        for v in vids:
+            sectors = vs[v]["sectors"] or []
+            out.append(str(names.get(sectors[0], sectors[0])) if sectors else "no sector")
+        return out
+    attr = _community_attr(g)
+    return [f"community {_fmt(vs[v][attr])}" for v in vids]
+
+
+def _palette(keys: Iterable[str], max_colours: int = len(PALETTE)) -> dict[str, str]:
+    """Colour per category, most frequent first; the rest share the 'other' grey."""
+    counts = Counter(keys)
+    ordered = sorted(counts, key=lambda k: (-counts[k], k))
+    return {k: (PALETTE[i] if i < max_colours else OTHER_COLOUR) for i, k in enumerate(ordered)}
+
+
+def _colour_legend(keys: list[str], colours: dict[str, str], color_by: str) -> dict[str, Any]:
+    counts = Counter(keys)
+    items = []
+    other = 0
+    for k in sorted(counts, key=lambda k: (-counts[k], k)):
+        if colours[k] == OTHER_COLOUR and len(colours) > len(PALETTE):
+            other += counts[k]
+            continue
+        label = k
+        if color_by == "country":
+            label = f"{COUNTRY_NAMES.get(k, k)} ({k})" if k in COUNTRY_NAMES else k
+        elif color_by == "kind":
+            label = k.replace("_", " ")
+        items.append({"label": label, "color": colours[k], "count": counts[k], "key": k})
+    if other:
+        items.append({"label": "other", "color": OTHER_COLOUR, "count": other, "key": "__other"})
+    return {"type": "color", "title": f"Colour: {color_by}", "items": items}
+
+
+def _shape_legend(kinds: Iterable[str]) -> dict[str, Any]:
+    present = set(kinds)
+    items = []
+    for kind in (*ORG_KINDS, *sorted(present - set(ORG_KINDS))):
+        if kind in present:
+            shape, dashed = KIND_STYLE.get(kind, ("dot", True))
+            items.append({"label": kind.replace("_", " "), "shape": shape, "dashed": dashed})
+    return {"type": "shape", "title": "Shape: organisation kind", "items": items}
+
+
+def _size_legend(raw: np.ndarray, sizes: np.ndarray, label: str) -> dict[str, Any]:
+    finite = np.isfinite(raw)
+    items = []
+    if finite.any():
+        order = np.argsort(raw[finite])
+        r, s = raw[finite][order], sizes[finite][order]
+        for q in (0.0, 0.5, 1.0):
+            i = round(q * (len(r) - 1))
+            items.append({"label": _fmt(float(r[i])), "size": float(s[i])})
+        # Drop repeated steps (few distinct values).
+        seen, uniq = set(), []
+        for it in items:
+            if it["label"] not in seen:
+                seen.add(it["label"])
+                uniq.append(it)
+        items = uniq
+    return {"type": "size", "title": f"Size: {label}", "items": items}
+
+
+def _line_legend(categories: Iterable[str], extra: Sequence[dict[str, Any]] = ()) -> dict:
+    present = set(categories)
+    items = []
+    for cat, (colour, label) in LINE_STYLE.items():
+        if cat in present:
+            item = {"label": label, "color": colour, "width": 3 if cat == "cross" else 2}
+            if cat == "introduction":
+                item["dashes"] = True
+            items.append(item)
+    items.extend(extra)
+    return {"type": "line", "title": "Lines", "items": items}
+
+
+# --------------------------------------------------------------------------------------
+# Organisation nodes and tie edges
+# --------------------------------------------------------------------------------------
+
+
+def _fit_scale(positions: Sequence[tuple[float, float]], margin: float = 2 * SIZE_MAX) -> float:
+    """Roughly the zoom vis-network picks when it fits these positions on the canvas."""
+    if not positions:
+        return 1.0
+    xy = np.asarray(positions, dtype=float)
+    span = xy.max(axis=0) - xy.min(axis=0) + margin
+    return min(_VIEW_W / max(span[0], 1.0), _VIEW_H / max(span[1], 1.0), 1.5)
+
+
+def _label_font_sizes(
+    positions: Sequence[tuple[float, float]],
+    sizes: Sequence[float],
+    labels: Sequence[str],
+    priority: Sequence[int],
+    norm: Sequence[float],
+    max_labels: int,
+) -> list[float]:
+    """World-unit font sizes so that the first view shows readable labels that do not overlap.
+
+    Walking ``priority`` (most important first), a label is given a font that reads at
+    about 14 px on the first view when its box does not overlap one already chosen; at
+    most ``max_labels`` are chosen. The others get 12–18 units, which vis-network hides
+    until the user zooms in far enough to read them.
+    """
+    n = len(positions)
+    if n == 0:
+        return []
+    scale = _fit_scale(positions)
+    readable_px = 14.0
+    boxes: list[tuple[float, float, float, float]] = []
+    chosen: set[int] = set()
+    for i in priority:
+        if len(chosen) >= max_labels:
+            break
+        x, y = positions[i][0] * scale, (positions[i][1] + sizes[i]) * scale + 3.0
+        w = 0.56 * readable_px * len(labels[i]) + 6.0
+        box = (x - w / 2, y, x + w / 2, y + readable_px + 4.0)
+        if any(
+            box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes
+        ):
+            continue
+        boxes.append(box)
+        chosen.add(i)
+    readable = max(14.0, readable_px / max(scale, 1e-3))
+    return [
+        round(readable if i in chosen else 12.0 + 6.0 * float(norm[i]), 1) for i in range(n)
+    ]
+
+
+def _max_labels(n: int) -> int:
+    """How many labels the first view may show: all of a small map, a few of a big one."""
+    return n if n <= 60 else LABELLED_TOP
+
+
+def _org_nodes(
+    g: ig.Graph,
+    vids: Sequence[int],
+    positions: Sequence[tuple[float, float]],
+    color_by: str,
+    size_score: str,
+    rank: np.ndarray,
+    extra_rows: Mapping[int, list[list[str]]] | None = None,
+) -> tuple[list[dict], dict[str, dict], list[dict], list[list[str]]]:
+    """vis nodes, tooltip info, legend sections and search entries for ``vids``."""
+    vs = g.vs
+    keys = _colour_keys(g, vids, color_by)
+    colours = _palette(keys)
+    raw_all = _score_values(g, size_score)
+    raw = raw_all[list(vids)] if len(vids) else np.array([])
+    norm = _normalise(raw) if len(vids) else np.array([])
+    sizes = SIZE_MIN + norm * (SIZE_MAX - SIZE_MIN)
+    local_rank = rank[list(vids)] if len(vids) else np.array([])
+    priority = [int(i) for i in np.argsort(-np.nan_to_num(local_rank, nan=-np.inf), kind="stable")]
+    labels = [
+        _truncate(str(vs[v]["name"] if vs[v]["name"] is not None else vs[v]["id"])) for v in vids
+    ]
+    fonts = _label_font_sizes(positions, sizes, labels, priority, norm, _max_labels(len(vids)))
+    scores = score_names(g)
+    sector_names = g["sectors"] if "sectors" in g.attributes() else {}
+    degree = g.degree()
+    nodes, info, search = [], {}, []
+    for i, v in enumerate(vids):
+        vid = str(vs[v]["id"])
+        name = str(vs[v]["name"] if vs[v]["name"] is not None else vid)
+        kind = str(vs[v]["kind"] or "other")
+        shape, dashed = KIND_STYLE.get(kind, ("dot", True))
+        node = {
+            "id": vid,
+            "label": labels[i],
+            "x": round(positions[i][0], 1),
+            "y": round(positions[i][1], 1),
+            "size": round(float(sizes[i]), 1),
+            "shape": shape,
+            "color": colours[keys[i]],
+            "font": {"size": fonts[i]},
+            "ck": keys[i] if colours[keys[i]] != OTHER_COLOUR else "__other",
+        }
+        if dashed:
+            node["shapeProperties"] = {"borderDashes": [3, 2]}
+            node["borderWidth"] = 2
+        nodes.append(node)
+        city = vs[v]["city"] or "?"
+        country = vs[v]["country"] or "?"
+        sectors = [str(sector_names.get(s, s)) for s in (vs[v]["sectors"] or [])]
+        rows = [
+            ["kind", kind.replace("_", " ")],
+            ["city", f"{city}, {COUNTRY_NAMES.get(country, country)}"],
+            ["sectors", ", ".join(sectors) or "–"],
+            ["ties", _fmt(degree[v])],
+        ]
+        rows.extend([score_label(s), _fmt(vs[v][s])] for s in scores)
+        if extra_rows and v in extra_rows:
+            rows.extend(extra_rows[v])
+        if vs[v]["synthetic"]:
+            rows.append(["data", "synthetic"])
+        info[vid] = {"title": name, "subtitle": vid, "rows": rows}
+        search.append([vid, name, f"{city} ({country})"])
+    legend = [
+        _colour_legend(keys, colours, color_by),
+        _shape_legend(str(vs[v]["kind"] or "other") for v in vids),
+        _size_legend(raw, sizes, score_label(size_score) if size_score != "degree" else "ties"),
+    ]
+    return nodes, info, legend, search
+
+
+def _tie_edges(
+    g: ig.Graph,
+    vids: Sequence[int],
+    category: Any,
+    prefix: str = "e",
+) -> tuple[list[dict], dict[str, dict], list[str]]:
+    """One line per connected pair among ``vids`` (parallel ties merged), with tooltip.
+
+    ``category(u, v)`` names the line style of a pair (a key of :data:`LINE_STYLE`).
+    """
+    order = sorted(vids)
+    sub = g.induced_subgraph(order)
+    m = sub.ecount()
+    attrs = sub.es.attributes()
+    kinds_attr = sub.es["kind"] if "kind" in attrs else [None] * m
+    weights = sub.es["weight"] if "weight" in attrs else [1.0] * m
+    starts = sub.es["start_year"] if "start_year" in attrs else [None] * m
+    ends = sub.es["end_year"] if "end_year" in attrs else [None] * m
+    pairs: dict[tuple[int, int], dict[str, Any]] = {}
+    for e, (su, sv) in enumerate(sub.get_edgelist()):
+        u, v = order[su], order[sv]
+        if u == v:
+            continue
+        key = (u, v) if u < v else (v, u)
+        rec = pairs.setdefault(key, {"n": 0, "w": 0.0, "kinds": Counter(), "years": []})
+        rec["n"] += 1
+        rec["w"] += float(weights[e] or 0.0)
+        rec["kinds"][kinds_attr[e] or "tie"] += 1
+        rec["years"].extend(y for y in (starts[e], ends[e]) if y is not None)
+    if not pairs:
+        return [], {}, []
+    wmax = max(r["w"] for r in pairs.values()) or 1.0
+    edges, info, cats = [], {}, []
+    names = g.vs["name"]
+    ids = g.vs["id"]
+    for i, ((u, v), rec) in enumerate(pairs.items()):
+        cat = category(u, v)
+        colour = LINE_STYLE[cat][0]
+        base = 2.0 if cat == "cross" else 1.0
+        eid = f"{prefix}{i}"
+        edges.append(
+            {
+                "id": eid,
+                "from": str(ids[u]),
+                "to": str(ids[v]),
+                "width": round(base + 4.0 * math.sqrt(rec["w"] / wmax), 2),
+                "color": colour,
+            }
+        )
+        kinds = ", ".join(f"{k} {c}" for k, c in rec["kinds"].most_common())
+        rows = [["ties", f"{rec['n']} ({kinds})"], ["weight", _fmt(rec["w"])]]
+        if rec["years"]:
+            lo, hi = min(rec["years"]), max(rec["years"])
+            rows.append(["years", str(lo) if lo == hi else f"{lo}–{hi}"])
+        rows.append(["line", LINE_STYLE[cat][1]])
+        info[eid] = {"title": f"{names[u]} – {names[v]}", "subtitle": "", "rows": rows}
+        cats.append(cat)
+    return edges, info, cats
+
+
+def _geo_category(g: ig.Graph):
+    cities = g.vs["city_id"]
+    countries = g.vs["country"]
+
+    def category(u: int, v: int) -> str:
+        if countries[u] != countries[v]:
+            return "international"
+        if cities[u] != cities[v]:
+            return "domestic"
+        return "tie"
+
+    return category
+
+
+def _dataset_subtitle(dataset: str | None, view_text: str) -> str:
+    return f"{dataset} · {view_text}" if dataset else view_text
+
+
+def _rank_order(values: np.ndarray, g: ig.Graph, vids: Sequence[int] | None = None) -> list[int]:
+    """Vertices by score (highest first), ties broken by number of ties, then id."""
+    vids = list(range(g.vcount())) if vids is None else list(vids)
+    degree = g.degree()
+    ids = g.vs["id"]
+    return sorted(
+        vids,
+        key=lambda v: (
+            -(values[v] if math.isfinite(values[v]) else -math.inf),
+            -degree[v],
+            str(ids[v]),
+        ),
+    )
+
+
+def _check_max_nodes(max_nodes: int) -> None:
+    if max_nodes < 1:
+        raise GraphtwinError(f"max_nodes must be at least 1 (got {max_nodes})")
+
+
+def _positions(g: ig.Graph, vids: Sequence[int], layout: Any) -> list[tuple[float, float]]:
+    """Positions for ``vids`` (in that order) from ``layout(subgraph, vertex order)``.
+
+    The subgraph is induced on the sorted vertex ids, so its vertex ``i`` is
+    ``sorted(vids)[i]``; the result is mapped back to the order of ``vids``.
+    """
+    order = sorted(vids)
+    pos = layout(g.induced_subgraph(order), order)
+    pos_of = dict(zip(order, pos, strict=True))
+    return [pos_of[v] for v in vids]
+
+
+# --------------------------------------------------------------------------------------
+# View: whole network
+# --------------------------------------------------------------------------------------
+
+
+def network_map(
+    g: ig.Graph,
+    *,
+    max_nodes: int = 300,
+    rank_by: str | None = None,
+    color_by: str = "country",
+    size_by: str | None = None,
+    title: str | None = None,
+    dataset: str | None = None,
+    seed: int = 42,
+) -> MapData:
+    """The whole network, or its top ``max_nodes`` organisations by ``rank_by``.
+
+    ``size_by`` / ``rank_by`` name a ``gt_*`` score (with or without the prefix) or
+    ``degree``; by default the first of pagerank, bridge score, betweenness present, else
+    degree; ``rank_by`` defaults to ``size_by``. Ties are lines, thicker when stronger and
+    coloured by whether they stay in a city, cross cities or cross countries.
+
+    Example:
+        >>> from graphtwin.analysis.projection import graph_from_columns
+        >>> g = graph_from_columns({"id": ["a", "b"], "name": ["<b>A</b>", "B"],
+        ...     "kind": ["firm", "council"], "city": ["Leeds", "Busan"],
+        ...     "country": ["GB", "KR"]}, {"source": ["a"], "target": ["b"],
+        ...     "kind": ["mou"]})
+        >>> m = network_map(g, color_by="kind")
+        >>> m.info["a"]["title"], m.edges[0]["color"] == LINE_STYLE["international"][0]
+        ('<b>A</b>', True)
+    """
+    _check_max_nodes(max_nodes)
+    size_score = _resolve_score(g, size_by)
+    rank_score = _resolve_score(g, rank_by, "rank_by") if rank_by else size_score
+    rank = _score_values(g, rank_score)
+    total = g.vcount()
+    vids = _rank_order(rank, g)[:max_nodes]
+    positions = _positions(g, vids, lambda sub, _order: network_positions(sub, seed=seed))
+    nodes, info, legend, search = _org_nodes(g, vids, positions, color_by, size_score, rank)
+    edges, edge_info, cats = _tie_edges(g, vids, _geo_category(g))
+    legend.append(_line_legend(cats))
+    shown = len(vids)
+    rank_text = score_label(rank_score) if rank_score != "degree" else "number of partners"
+    footnote = (
+        f"Showing {shown:,} of {total:,} organisations: the top {shown:,} by {rank_text}."
+        if shown < total
+        else f"All {total:,} organisations."
+    )
+    view_text = f"whole network, {shown:,} organisations, {len(edges):,} links"
+    return MapData(
+        view="network",
+        title=title or "Stakeholder network",
+        subtitle=_dataset_subtitle(dataset, view_text),
+        nodes=nodes,
+        edges=edges,
+        info=info,
+        edge_info=edge_info,
+        legend=legend,
+        footnote=footnote,
+        shown=shown,
+        total=total,
+        physics=shown <= PHYSICS_MAX_NODES and len(edges) <= 4 * PHYSICS_MAX_NODES,
+        search=search,
+    )
+
+
+# --------------------------------------------------------------------------------------
+# View: city pair
+# --------------------------------------------------------------------------------------
+
+
+def resolve_city(g: ig.Graph, text: str) -> str:
+    """The city id that ``text`` names: an id (``KR-sejong``), a name, or ``Name, CC``.
+
+    Raises GraphtwinError when no city or several cities match, saying how to be precise.
+
+    Example:
+        >>> from graphtwin.analysis.projection import graph_from_columns
+        >>> g = graph_from_columns({"id": ["a", "b"], "name": ["A", "B"],
+        ...     "kind": ["firm", "firm"], "city": ["Sejong", "Belfast"],
+        ...     "country": ["KR", "GB"]}, {})
+        >>> resolve_city(g, "sejong"), resolve_city(g, "Belfast, GB")
+        ('KR-sejong', 'GB-belfast')
+    """
+    known: dict[str, tuple[str, str]] = {}
+    for cid, name, country in zip(g.vs["city_id"], g.vs["city"], g.vs["country"], strict=True):
+        if cid is not None:
+            known[cid] = (str(name), str(country))
+    for cid, c in (g["cities"] if "cities" in g.attributes() else {}).items():
+        known.setdefault(cid, (str(c.get("name", cid)), str(c.get("country", "?"))))
+    q = text.strip().lower()
+    hits = [cid for cid in known if cid.lower() == q]
+    if not hits:
+        name_part, _, cc = (p.strip() for p in q.rpartition(",")) if "," in q else (q, "", "")
+        hits = [
+            cid
+            for cid, (name, country) in known.items()
+            if name.lower() == name_part and (not cc or country.lower() == cc)
+        ]
+    if len(hits) == 1:
+        return hits[0]
+    if not hits:
+        names = sorted({n for n, _ in known.values()})
+        close = get_close_matches(text, names, n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise GraphtwinError(f"city {text!r}: no organisations in a city of that name{hint}")
+    options = ", ".join(f"{known[h][0]}, {known[h][1]}" for h in sorted(hits))
+    raise GraphtwinError(
+        f"city {text!r} is ambiguous ({options}); write 'Name, CC' or the city id"
+    )
+
+
+def _table_ids(table: Any, column: str = "id") -> list[str]:
+    """Ids from a DataFrame column or any iterable of ids."""
+    if table is None:
+        return []
+    if hasattr(table, "columns"):
+        if column not in table.columns:
+            raise GraphtwinError(f"bridges table has no {column!r} column")
+        return [str(x) for x in table[column].tolist()]
+    return [str(x) for x in table]
+
+
+_PAIR_COLUMNS = (
+    ("source", "target"),
+    ("id_a", "id_b"),
+    ("a_id", "b_id"),
+    ("org_a", "org_b"),
+    ("source_id", "target_id"),
+    ("from", "to"),
+)
+
+
+def _introductions(potential: Any, limit: int) -> list[dict[str, Any]]:
+    """Rows ``{a, b, score, reasons}`` from a suggested-introductions table."""
+    if potential is None:
+        return []
+    if hasattr(potential, "to_dict"):
+        columns = list(potential.columns)
+        records = potential.to_dict("records")
+    else:
+        records = [dict(r) for r in potential]
+        columns = list(records[0]) if records else []
+    if not records:
+        return []
+    pair = next((p for p in _PAIR_COLUMNS if p[0] in columns and p[1] in columns), None)
+    if pair is None:
+        raise GraphtwinError(
+            "introductions table needs two id columns, e.g. source and target "
+            f"(found: {', '.join(map(str, columns))})"
+        )
+    score_col = "score" if "score" in columns else None
+    rows = []
+    for r in records:
+        reasons = r.get("reasons")
+        if isinstance(reasons, list | tuple):
+            reasons = "; ".join(str(x) for x in reasons)
+        rows.append(
+            {
+                "a": str(r[pair[0]]),
+                "b": str(r[pair[1]]),
+                "score": r.get(score_col) if score_col else None,
+                "reasons": None if reasons is None or reasons != reasons else str(reasons),
+            }
+        )
+    if score_col:
+        rows.sort(key=lambda r: -(r["score"] if r["score"] is not None else -math.inf))
+    return rows[:limit]
+
+
+def city_pair_map(
+    g: ig.Graph,
+    city_a: str,
+    city_b: str,
+    *,
+    bridges: Any = None,
+    bridge_score: str | None = None,
+    top_bridges: int = 10,
+    potential: Any = None,
+    max_introductions: int = 25,
+    max_nodes: int = 400,
+    color_by: str = "kind",
+    size_by: str | None = None,
+    title: str | None = None,
+    dataset: str | None = None,
+    seed: int = 42,
+) -> MapData:
+    """Two cities side by side with the organisations that connect them in the middle.
+
+    Shown: the organisations of ``city_a`` (left) and ``city_b`` (right), and brokers
+    from elsewhere: organisations tied to both cities, pairs of partners that chain one
+    city to the other, and any listed bridge. Ties between the two cities are thick
+    orange lines, ties through brokers purple.
+
+    Bridges are highlighted with a thick dark border: the first ``top_bridges`` ids of
+    ``bridges`` (a DataFrame with an ``id`` column in rank order, e.g. from the bridging
+    analysis, or a list of ids), else the top organisations by the ``bridge_score``
+    attribute. ``potential`` (a DataFrame or records with ``source``/``target``, optional
+    ``score`` and ``reasons``) adds the best ``max_introductions`` suggested
+    introductions as dashed green lines. Above ``max_nodes`` the organisations with ties
+    across come first, then the rest by score.
+
+    Example:
+        >>> from graphtwin.analysis.projection import graph_from_columns
+        >>> g = graph_from_columns({"id": ["a", "x", "b"], "name": ["A", "X", "B"],
+        ...     "kind": ["firm", "agency", "university"],
+        ...     "city": ["Belfast", "London", "Sejong"], "country": ["GB", "GB", "KR"]},
+        ...     {"source": ["a", "x"], "target": ["x", "b"], "kind": ["project", "mou"]})
+        >>> m = city_pair_map(g, "Belfast", "Sejong", bridges=["x"])
+        >>> [n["id"] for n in m.nodes], m.info["x"]["rows"][-1]
+        (['a', 'x', 'b'], ['bridge', 'yes (rank 1)'])
+    """
+    _check_max_nodes(max_nodes)
+    ca, cb = resolve_city(g, city_a), resolve_city(g, city_b)
+    if ca == cb:
+        raise GraphtwinError(f"the two cities are the same ({ca}); give two different cities")
+    size_score = _resolve_score(g, size_by)
+    rank = _score_values(g, size_score)
+    ids = g.vs["id"]
+    index = {str(v): i for i, v in enumerate(ids)}
+    city_of = g.vs["city_id"]
+    a_set = {v for v in range(g.vcount()) if city_of[v] == ca}
+    b_set = {v for v in range(g.vcount()) if city_of[v] == cb}
+    both = a_set | b_set
+    adj = [set(n) for n in g.get_adjlist()]
+    near_a = {w for v in a_set for w in adj[v]} - both
+    near_b = {w for v in b_set for w in adj[v]} - both
+    direct = near_a & near_b
+    chains: set[int] = set()
+    for x in near_a - near_b:
+        ys = adj[x] & (near_b - near_a)
+        if ys:
+            chains.add(x)
+            chains.update(ys)
+
+    # Bridges: listed ids (in rank order) or the top by a score attribute.
+    if bridges is not None:
+        bridge_ids = [index[i] for i in _table_ids(bridges) if i in index][:top_bridges]
+        bridge_text = f"top {len(bridge_ids)} listed bridges"
+    elif bridge_score is not None:
+        attr = _resolve_score(g, bridge_score, "bridge_score")
+        vals = _score_values(g, attr)
+        pool = [v for v in both | direct | chains if math.isfinite(vals[v]) and vals[v] > 0]
+        bridge_ids = _rank_order(vals, g, pool)[:top_bridges]
+        bridge_text = f"top {len(bridge_ids)} by {score_label(attr)}"
+    else:
+        bridge_ids, bridge_text = [], ""
+    bridge_rank = {v: i + 1 for i, v in enumerate(bridge_ids)}
+
+    intros = [
+        r
+        for r in _introductions(potential, max_introductions)
+        if r["a"] in index and r["b"] in index
+    ]
+    must = set(bridge_ids) | {index[r["a"]] for r in intros} | {index[r["b"]] for r in intros}
+    brokers = direct | chains | (set(bridge_ids) - both)
+    candidates = both | brokers
+    total = len(candidates)
+    if len(candidates) > max_nodes:
+        crossing = {v for v in a_set if adj[v] & (b_set | brokers)} | {
+            v for v in b_set if adj[v] & (a_set | brokers)
+        }
+        order = [
+            *_rank_order(rank, g, must),
+            *_rank_order(rank, g, crossing - must),
+            *_rank_order(rank, g, direct - must - crossing),
+            *_rank_order(rank, g, candidates - must - crossing - direct),
+        ]
+        keep = set(order[: max(max_nodes, len(must))])
+    else:
+        keep = candidates
+    band_of = {v: (0 if v in a_set else 2 if v in b_set else 1) for v in keep}
+    vids = [v for b in (0, 1, 2) for v in _rank_order(rank, g, [u for u in keep if band_of[u] == b])]
+    positions = _positions(
+        g, vids, lambda sub, order: banded_positions(sub, [band_of[v] for v in order], seed=seed)
+    )
+
+    extra = {
+        v: [["bridge", f"yes (rank {bridge_rank[v]})"]] for v in vids if v in bridge_rank
+    }
+    for v in vids:
+        if v not in a_set and v not in b_set:
+            extra.setdefault(v, []).insert(0, ["role", "connects the two cities"])
+    nodes, info, legend, search = _org_nodes(
+        g, vids, positions, color_by, size_score, rank, extra
+    )
+    for node in nodes:
+        if index[node["id"]] in bridge_rank:
+            node["borderWidth"] = 5
+            node["color"] = {"background": node["color"], "border": "#1b1b1b"}
+
+    def category(u: int, v: int) -> str:
+        if (u in a_set and v in b_set) or (u in b_set and v in a_set):
+            return "cross"
+        if u in brokers or v in brokers:
+            return "broker"
+        return "tie"
+
+    edges, edge_info, cats = _tie_edges(g, vids, category)
+    shown_ids = {str(ids[v]) for v in vids}
+    names = g.vs["name"]
+    for i, r in enumerate(intros):
+        if r["a"] not in shown_ids or r["b"] not in shown_ids:
+            continue
+        eid = f"p{i}"
+        edges.append(
+            {
+                "id": eid,
+                "from": r["a"],
+                "to": r["b"],
+                "dashes": [8, 6],
+                "width": 2.5,
+                "color": LINE_STYLE["introduction"][0],
+            }
+        )
+        rows = [["score", _fmt(r["score"])]]
+        if r["reasons"]:
+            rows.append(["reasons", r["reasons"]])
+        edge_info[eid] = {
+            "title": f"Suggested: {names[index[r['a']]]} – {names[index[r['b']]]}",
+            "subtitle": "not yet tied",
+            "rows": rows,
+        }
+        cats.append("introduction")
+    extra_lines = []
+    if bridge_ids:
+        extra_lines.append({"label": f"bridge ({bridge_text})", "border": True})
+    legend.append(_line_legend(cats, extra_lines))
+
+    name_a = g.vs[next(iter(a_set))]["city"] if a_set else ca
+    name_b = g.vs[next(iter(b_set))]["city"] if b_set else cb
+    n_cross = cats.count("cross")
+    n_intro = cats.count("introduction")
+    shown = len(vids)
+    parts = [
+        f"{name_a}: {len(a_set & keep):,} organisations (left)",
+        f"{name_b}: {len(b_set & keep):,} (right)",
+        f"{len(brokers & keep):,} connecting organisations in between",
+    ]
+    footnote = "; ".join(parts) + "."
+    if shown < total:
+        footnote = (
+            f"Showing {shown:,} of {total:,} organisations (those with ties across first). "
+            + footnote
+        )
+    if potential is not None:
+        footnote += f" {n_intro} suggested introductions (dashed)."
+    view_text = f"{name_a} – {name_b}: {n_cross:,} direct links between the cities"
+    return MapData(
+        view="city-pair",
+        title=title or f"{name_a} and {name_b}",
+        subtitle=_dataset_subtitle(dataset, view_text),
+        nodes=nodes,
+        edges=edges,
+        info=info,
+        edge_info=edge_info,
+        legend=legend,
+        footnote=footnote,
+        shown=shown,
+        total=total,
+        physics=False,
+        search=search,
+    )
+
+
+# --------------------------------------------------------------------------------------
+# View: ego network
+# --------------------------------------------------------------------------------------
+
+
+def resolve_org(g: ig.Graph, text: str) -> int:
+    """The vertex of an organisation id (or, failing that, of a unique exact name).
+
+    >>> import igraph as ig
+    >>> g = ig.Graph(2); g.vs["id"] = ["ror:1", "ror:2"]; g.vs["name"] = ["Alpha", "Beta"]
+    >>> resolve_org(g, "ror:2"), resolve_org(g, "alpha")
+    (1, 0)
+    """
+    ids = [str(x) for x in g.vs["id"]]
+    if text in ids:
+        return ids.index(text)
+    q = text.strip().lower()
+    named = [i for i, n in enumerate(g.vs["name"]) if n is not None and str(n).lower() == q]
+    if len(named) == 1:
+        return named[0]
+    if len(named) > 1:
+        listed = ", ".join(ids[i] for i in named[:5])
+        raise GraphtwinError(f"organisation {text!r}: several have that name ({listed}); use an id")
+    close = get_close_matches(text, ids, n=3) or get_close_matches(
+        text, [str(n) for n in g.vs["name"]], n=3
+    )
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    raise GraphtwinError(f"organisation {text!r}: no such id{hint}")
+
+
+def ego_map(
+    g: ig.Graph,
+    org: str,
+    *,
+    hops: int = 2,
+    max_nodes: int = 300,
+    color_by: str = "city",
+    size_by: str | None = None,
+    title: str | None = None,
+    dataset: str | None = None,
+    seed: int = 42,
+) -> MapData:
+    """An organisation (``org``: id or exact name) and everything within ``hops`` ties.
+
+    The centre is drawn with a thick border; above ``max_nodes`` the nearest
+    organisations are kept first, then the highest by score.
+
+    Example:
+        >>> import igraph as ig
+        >>> from graphtwin.analysis.projection import graph_from_columns
+        >>> g = graph_from_columns({"id": list("abcd"), "name": list("ABCD"),
+        ...     "kind": ["firm"] * 4, "city": ["Leeds"] * 4, "country": ["GB"] * 4},
+        ...     {"source": ["a", "b", "c"], "target": ["b", "c", "d"],
+        ...      "kind": ["project"] * 3})
+        >>> sorted(n["id"] for n in ego_map(g, "a", hops=2).nodes)
+        ['a', 'b', 'c']
+    """
+    _check_max_nodes(max_nodes)
+    if hops < 1:
+        raise GraphtwinError(f"hops must be at least 1 (got {hops})")
+    centre = resolve_org(g, org)
+    size_score = _resolve_score(g, size_by)
+    rank = _score_values(g, size_score)
+    dist = {centre: 0}
+    frontier = [centre]
+    for d in range(1, hops + 1):
+        nxt = []
+        for v in frontier:
+            for w in g.neighbors(v):
+                if w not in dist:
+                    dist[w] = d
+                    nxt.append(w)
+        frontier = nxt
+    total = len(dist)
+    by_distance = [
+        v for d in range(hops + 1) for v in _rank_order(rank, g, [u for u in dist if dist[u] == d])
+    ]
+    vids = by_distance[:max_nodes]
+    positions = _positions(g, vids, lambda sub, _order: network_positions(sub, seed=seed))
+    cx, cy = positions[0]
+    positions = [(x - cx, y - cy) for x, y in positions]
+    extra = {
+        v: [["distance", "centre" if dist[v] == 0 else f"{dist[v]} tie(s) away"]] for v in vids
+    }
+    nodes, info, legend, search = _org_nodes(
+        g, vids, positions, color_by, size_score, rank, extra
+    )
+    nodes[0]["borderWidth"] = 5
+    nodes[0]["size"] = max(nodes[0]["size"], 22.0)
+    nodes[0]["color"] = {"background": nodes[0]["color"], "border": "#1b1b1b"}
+    nodes[0]["font"] = {"size": max(nodes[0]["font"]["size"], 16.0 / _fit_scale(positions))}
+    edges, edge_info, cats = _tie_edges(g, vids, _geo_category(g))
+    legend.append(_line_legend(cats, [{"label": "the centre organisation", "border": True}]))
+    shown = len(vids)
+    name = g.vs[centre]["name"]
+    footnote = (
+        f"Showing {shown:,} of {total:,} organisations within {hops} ties "
+        "(nearest first, then by score)."
+        if shown < total
+        else f"All {total:,} organisations within {hops} ties of {name}."
+    )
+    view_text = f"{hops}-step neighbourhood of {name}"
+    return MapData(
+        view="ego",
+        title=title or f"Around {name}",
+        subtitle=_dataset_subtitle(dataset, view_text),
+        nodes=nodes,
+        edges=edges,
+        info=info,
+        edge_info=edge_info,
+        legend=legend,
+        footnote=footnote,
+        shown=shown,
+        total=total,
+        physics=shown <= PHYSICS_MAX_NODES and len(edges) <= 4 * PHYSICS_MAX_NODES,
+        search=search,
+    )
+
+
+# --------------------------------------------------------------------------------------
+# View: cities at their coordinates
+# --------------------------------------------------------------------------------------
+
+
+def cities_map(
+    g: ig.Graph,
+    *,
+    size_by: str | None = "organisations",
+    color_by: str = "country",
+    title: str | None = None,
+    dataset: str | None = None,
+) -> MapData:
+    """A geographic city-level map: one circle per city, one line per pair of tied cities.
+
+    Cities sit at their coordinates (``g["cities"]``: lat/lon), one inset per country
+    (see :func:`graphtwin.viz.layout.geo_positions`). Circles are sized by the number of
+    organisations (``size_by="organisations"``) or by the sum of a ``gt_*`` score over
+    the city's organisations; lines are weighted by the number of ties between cities,
+    purple between countries. Cities without coordinates are listed in the footnote.
+
+    Example:
+        >>> from graphtwin.analysis.projection import graph_from_columns
+        >>> g = graph_from_columns({"id": ["a", "b", "c"], "name": ["A", "B", "C"],
+        ...     "kind": ["firm"] * 3, "city": ["Leeds", "Leeds", "Busan"],
+        ...     "country": ["GB", "GB", "KR"]},
+        ...     {"source": ["a", "b"], "target": ["c", "c"], "kind": ["mou", "visit"]},
+        ...     cities={"GB-leeds": {"name": "Leeds", "country": "GB", "lat": 53.8,
+        ...                          "lon": -1.55},
+        ...             "KR-busan": {"name": "Busan", "country": "KR", "lat": 35.18,
+        ...                          "lon": 129.08}})
+        >>> m = cities_map(g)
+        >>> [n["id"] for n in m.nodes if not n["id"].startswith("country:")]
+        ['GB-leeds', 'KR-busan']
+        >>> m.edge_info[m.edges[0]["id"]]["rows"][0]
+        ['ties', '2 (mou 1, visit 1)']
+    """
+    if color_by not in ("country", "city"):
+        raise GraphtwinError(
+            f"color_by {color_by!r} does not apply to the cities map; use country or city"
+        )
+    size_attr = None
+    if size_by not in (None, "organisations"):
+        size_attr = _resolve_score(g, size_by)
+        if size_attr == "degree":
+            size_attr = None
+            size_by = "degree"
+    meta = dict(g["cities"]) if "cities" in g.attributes() else {}
+    city_of = g.vs["city_id"]
+    members: dict[str, list[int]] = {}
+    for v, cid in enumerate(city_of):
+        if cid is not None:
+            members.setdefault(cid, []).append(v)
+    for cid, vs_ in members.items():
+        if cid not in meta:
+            v0 = g.vs[vs_[0]]
+            meta[cid] = {"name": v0["city"], "country": v0["country"]}
+    used = {cid: meta[cid] for cid in members}
+    positions, label_pos = geo_positions(used)
+    missing = sorted(str(used[c].get("name", c)) for c in used if c not in positions)
+    shown_ids = [c for c in sorted(used, key=lambda c: -len(members[c])) if c in positions]
+
+    # Ties between and within cities.
+    kinds = g.es["kind"] if "kind" in g.es.attributes() else ["tie"] * g.ecount()
+    within: Counter[str] = Counter()
+    pairs: dict[tuple[str, str], Counter[str]] = {}
+    for e, (u, v) in enumerate(g.get_edgelist()):
+        cu, cv = city_of[u], city_of[v]
+        if cu is None or cv is None:
+            continue
+        if cu == cv:
+            within[cu] += 1
+            continue
+        key = (cu, cv) if cu < cv else (cv, cu)
+        pairs.setdefault(key, Counter())[kinds[e] or "tie"] += 1
+    across: Counter[str] = Counter()
+    for (cu, cv), c in pairs.items():
+        n = sum(c.values())
+        across[cu] += n
+        across[cv] += n
+
+    if size_attr:
+        vals = _score_values(g, size_attr)
+        raw = np.array([float(np.nansum(vals[members[c]])) for c in shown_ids])
+        size_label = f"{score_label(size_attr)} (sum over organisations)"
+    elif size_by == "degree":
+        vals = _score_values(g, "degree")
+        raw = np.array([float(np.nansum(vals[members[c]])) for c in shown_ids])
+        size_label = "partners (sum over organisations)"
+    else:
+        raw = np.array([float(len(members[c])) for c in shown_ids])
+        size_label = "organisations"
+    norm = _normalise(raw) if len(raw) else raw
+    sizes = 8.0 + norm * 32.0
+    keys = [
+        str(used[c].get("country") or "?") if color_by == "country" else str(used[c]["name"])
+        for c in shown_ids
+    ]
+    colours = _palette(keys)
+    rank_attr = size_attr or _resolve_score(g, None)
+    rank = _score_values(g, rank_attr)
+    xy = np.array([positions[c] for c in shown_ids]) if shown_ids else np.zeros((0, 2))
+    span = (xy.max(axis=0) - xy.min(axis=0) + 80) if len(xy) else np.array([1.0, 1.0])
+    scale = min(_VIEW_W / span[0], _VIEW_H / span[1], 1.5)
+    font = round(max(14.0, 15.0 / scale), 1)
+    nodes, info, search = [], {}, []
+    for i, cid in enumerate(shown_ids):
+        c = used[cid]
+        name = str(c.get("name") or cid)
+        country = str(c.get("country") or "?")
+        nodes.append(
+            {
+                "id": cid,
+                "label": name,
+                "x": round(positions[cid][0], 1),
+                "y": round(positions[cid][1], 1),
+                "size": round(float(sizes[i]), 1),
+                "shape": "dot",
+                "color": colours[keys[i]],
+                "font": {"size": font},
+                "fixed": True,
+                "ck": keys[i] if colours[keys[i]] != OTHER_COLOUR else "__other",
+            }
+        )
+        top = [str(g.vs[v]["name"]) for v in _rank_order(rank, g, members[cid])[:5]]
+        helix = Counter(str(g.vs[v]["kind"] or "other") for v in members[cid])
+        rows = [
+            ["country", COUNTRY_NAMES.get(country, country)],
+            ["organisations", _fmt(len(members[cid]))],
+            ["kinds", ", ".join(f"{k.replace('_', ' ')} {n}" for k, n in helix.most_common())],
+            ["ties within", _fmt(within[cid])],
+            ["ties to other cities", _fmt(across[cid])],
+        ]
+        if size_attr:
+            rows.append([size_label, _fmt(float(raw[i]))])
+        if c.get("population"):
+            rows.append(["population", _fmt(c.get("population"))])
+        rows.append(["leading organisations", ", ".join(top) or "–"])
+        info[cid] = {"title": name, "subtitle": cid, "rows": rows}
+        search.append([cid, name, country])
+    for country, (x, y) in label_pos.items():
+        nodes.append(
+            {
+                "id": f"country:{country}",
+                "label": COUNTRY_NAMES.get(country, country),
+                "x": round(x, 1),
+                "y": round(y, 1),
+                "shape": "text",
+                "font": {"size": round(font * 1.6, 1), "color": "#52606d"},
+                "fixed": True,
+                "chosen": False,
+                "physics": False,
+            }
+        )
+
+    in_view = set(shown_ids)
+    countries = {c: str(used[c].get("country")) for c in used}
+    wmax = max((sum(c.values()) for c in pairs.values()), default=1)
+    edges, edge_info, cats = [], {}, []
+    for i, ((cu, cv), counter) in enumerate(
+        sorted(pairs.items(), key=lambda kv: -sum(kv[1].values()))
+    ):
+        if cu not in in_view or cv not in in_view:
+            continue
+        n = sum(counter.values())
+        cat = "international" if countries[cu] != countries[cv] else "domestic"
+        eid = f"c{i}"
+        edge = {
+            "id": eid,
+            "from": cu,
+            "to": cv,
+            "width": round(1.0 + 9.0 * math.sqrt(n / wmax), 2),
+            "color": LINE_STYLE[cat][0],
+        }
+        if cat == "international":
+            edge["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.12}
+        edges.append(edge)
+        kinds_text = ", ".join(f"{k} {c}" for k, c in counter.most_common())
+        edge_info[eid] = {
+            "title": f"{used[cu].get('name')} – {used[cv].get('name')}",
+            "subtitle": "",
+            "rows": [["ties", f"{n:,} ({kinds_text})"], ["line", LINE_STYLE[cat][1]]],
+        }
+        cats.append(cat)
+    legend = [
+        _colour_legend(keys, colours, color_by),
+        _size_legend(raw, sizes, size_label),
+        _line_legend(cats),
+    ]
+    total = len(used)
+    footnote = f"{len(shown_ids):,} cities, {sum(len(members[c]) for c in shown_ids):,} "
+    footnote += "organisations; line width: number of ties. Each country is drawn as its own "
+    footnote += "inset (Mercator, one scale)."
+    if missing:
+        footnote += f" Not shown (no coordinates): {', '.join(missing[:10])}"
+        footnote += " …" if len(missing) > 10 else "."
+    view_text = f"cities, {len(shown_ids):,} cities, {len(edges):,} city pairs with ties"
+    return MapData(
+        view="cities",
+        title=title or "Cities and the ties between them",
+        subtitle=_dataset_subtitle(dataset, view_text),
+        nodes=nodes,
+        edges=edges,
+        info=info,
+        edge_info=edge_info,
+        legend=legend,
+        footnote=footnote,
+        shown=len(shown_ids),
+        total=total,
+        physics=False,
+        search=search,
+        options={"interaction": {"dragNodes": False}},
+    )
