@@ -50,7 +50,6 @@ import scipy.sparse as sp
 
 from graphtwin.analysis.centrality import (
     BASE_COLUMNS,
-    DEFAULT_PIVOTS,
     EXACT_LIMIT,
     PathSampling,
     base_frame,
@@ -252,7 +251,7 @@ def cross_group_betweenness(
     pair: tuple[np.ndarray, np.ndarray] | None = None,
     *,
     exact: bool | None = None,
-    pivots: int = DEFAULT_PIVOTS,
+    pivots: int | None = None,
     seed: int = 0,
     limit: int = EXACT_LIMIT,
 ) -> tuple[np.ndarray, PathSampling]:
@@ -275,7 +274,7 @@ def cross_group_betweenness(
         if len(a) > len(b):
             a, b = b, a
         exact_here = True if (exact is None and n <= limit) else exact
-        sources, info = choose_pivots(a, exact_here, pivots, seed, limit=0)
+        sources, info = choose_pivots(a, exact_here, pivots, seed, 0, h.ecount())
         if len(a) == 0 or len(b) == 0:
             return out, info
         raw = np.asarray(
@@ -283,7 +282,7 @@ def cross_group_betweenness(
         )
         raw *= len(a) / len(sources)
         return 2.0 * raw / (len(a) * len(b)), info
-    sources, info = choose_pivots(range(n), exact, pivots, seed, limit)
+    sources, info = choose_pivots(range(n), exact, pivots, seed, limit, h.ecount())
     if n == 0:
         return out, info
     codes = np.asarray(codes, dtype=np.int64)
@@ -661,7 +660,7 @@ def bridges(
     pair: tuple[str, str] | None = None,
     weights: Mapping[str, float] | None = None,
     exact: bool | None = None,
-    pivots: int = DEFAULT_PIVOTS,
+    pivots: int | None = None,
     seed: int = 0,
     limit: int = EXACT_LIMIT,
     explain: int = 25,

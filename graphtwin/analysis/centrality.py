@@ -11,7 +11,9 @@ tie kinds are in docs/metrics.md; in short:
 - weights are *strengths* (bigger = closer), so strength, PageRank and eigenvector use
   them, while path metrics (harmonic closeness, betweenness) count hops;
 - betweenness and harmonic closeness are exact up to :data:`EXACT_LIMIT` organisations and
-  estimated from :data:`DEFAULT_PIVOTS` seeded source pivots above it.
+  estimated from seeded source pivots above it: :data:`DEFAULT_PIVOTS`, fewer on graphs
+  with so many ties that pivots × ties would exceed :data:`PIVOT_BUDGET`
+  (:func:`default_pivots`), unless a number of pivots is given.
 
 Example:
     >>> from graphtwin.analysis.projection import graph_from_columns
@@ -55,6 +57,10 @@ CENTRALITY_METRICS: tuple[str, ...] = (
 EXACT_LIMIT = 5000
 #: Default number of seeded source pivots for sampled path metrics.
 DEFAULT_PIVOTS = 500
+#: Default pivots are lowered so that pivots × ties stays within this budget (one pivot
+#: costs one breadth-first search over all ties), but never below :data:`MIN_PIVOTS`.
+PIVOT_BUDGET = 125_000_000
+MIN_PIVOTS = 100
 #: PageRank damping factor (probability of following a tie rather than jumping).
 DAMPING = 0.85
 
@@ -104,14 +110,34 @@ def base_frame(g: ig.Graph) -> pd.DataFrame:
     )
 
 
+def default_pivots(ties: int) -> int:
+    """The default number of pivots for a graph with ``ties`` (simple) ties.
+
+    :data:`DEFAULT_PIVOTS`, lowered to keep pivots × ties within :data:`PIVOT_BUDGET`,
+    never below :data:`MIN_PIVOTS`.
+
+    >>> default_pivots(100_000), default_pivots(500_000), default_pivots(5_000_000)
+    (500, 250, 100)
+    """
+    if ties <= 0:
+        return DEFAULT_PIVOTS
+    return int(max(MIN_PIVOTS, min(DEFAULT_PIVOTS, PIVOT_BUDGET // ties)))
+
+
 def choose_pivots(
-    population: Sequence[int] | np.ndarray, exact: bool | None, pivots: int, seed: int, limit: int
+    population: Sequence[int] | np.ndarray,
+    exact: bool | None,
+    pivots: int | None,
+    seed: int,
+    limit: int,
+    ties: int = 0,
 ) -> tuple[np.ndarray, PathSampling]:
     """The source vertices of a path metric: all of ``population`` or a seeded sample.
 
     Exact when ``exact`` is True, or when ``exact`` is None and the population has at most
-    ``limit`` members or at most ``pivots`` members. Otherwise ``pivots`` members are drawn
-    without replacement with ``numpy.random.default_rng(seed)`` (sorted).
+    ``limit`` members, or when it has at most ``pivots`` members. Otherwise ``pivots``
+    members (None: :func:`default_pivots` of ``ties``) are drawn without replacement with
+    ``numpy.random.default_rng(seed)`` (sorted).
 
     >>> src, info = choose_pivots(range(10), None, 3, seed=1, limit=5)
     >>> len(src), info.describe()
@@ -119,6 +145,8 @@ def choose_pivots(
     """
     pop = np.asarray(population, dtype=np.int64)
     size = len(pop)
+    if pivots is None:
+        pivots = default_pivots(ties)
     if exact is True or pivots <= 0 or size <= pivots or (exact is None and size <= limit):
         return pop, PathSampling(None, seed, size)
     rng = np.random.default_rng(seed)
@@ -130,7 +158,7 @@ def betweenness(
     g: ig.Graph,
     *,
     exact: bool | None = None,
-    pivots: int = DEFAULT_PIVOTS,
+    pivots: int | None = None,
     seed: int = 0,
     limit: int = EXACT_LIMIT,
     normalized: bool = True,
@@ -141,9 +169,10 @@ def betweenness(
     ``pivots`` seeded sources (igraph ``betweenness(sources=...)``) scaled by n/K, an
     unbiased estimate of the exact value. ``normalized`` divides by (n-1)(n-2)/2, the
     number of pairs of other vertices, as networkx ``betweenness_centrality`` does.
+    ``g`` must be simple (see ``simple_view``): parallel ties would count as extra paths.
     """
     n = g.vcount()
-    sources, info = choose_pivots(range(n), exact, pivots, seed, limit)
+    sources, info = choose_pivots(range(n), exact, pivots, seed, limit, g.ecount())
     if n == 0:
         return np.zeros(0), info
     if info.exact:
@@ -160,7 +189,7 @@ def harmonic(
     g: ig.Graph,
     *,
     exact: bool | None = None,
-    pivots: int = DEFAULT_PIVOTS,
+    pivots: int | None = None,
     seed: int = 0,
     limit: int = EXACT_LIMIT,
     chunk: int = 64,
@@ -173,7 +202,7 @@ def harmonic(
     2004), from BFS distances taken ``chunk`` sources at a time.
     """
     n = g.vcount()
-    sources, info = choose_pivots(range(n), exact, pivots, seed, limit)
+    sources, info = choose_pivots(range(n), exact, pivots, seed, limit, g.ecount())
     if n <= 1:
         return np.zeros(n), info
     if info.exact:
@@ -196,7 +225,7 @@ def centrality(
     *,
     weights: Mapping[str, float] | None = None,
     exact: bool | None = None,
-    pivots: int = DEFAULT_PIVOTS,
+    pivots: int | None = None,
     seed: int = 0,
     limit: int = EXACT_LIMIT,
     simple: ig.Graph | None = None,

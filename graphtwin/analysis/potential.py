@@ -141,17 +141,20 @@ def resolve_sector(g: ig.Graph, text: str) -> str:
 
 
 def resolve_kind(text: str) -> tuple[str, str]:
-    """``("kind", k)`` for an organisation kind or alias, ``("sphere", s)`` for a helix sphere.
+    """``("sphere", s)`` for a helix sphere name, else ``("kind", k)`` for a kind or alias.
 
-    >>> resolve_kind("Company"), resolve_kind("academia")
-    (('kind', 'firm'), ('sphere', 'academia'))
+    Sphere names win over kind aliases ("government" is the sphere, not the alias of
+    ``agency``).
+
+    >>> resolve_kind("Company"), resolve_kind("academia"), resolve_kind("government")
+    (('kind', 'firm'), ('sphere', 'academia'), ('sphere', 'government'))
     """
-    kind = canonical_org_kind(text)
-    if kind is not None:
-        return ("kind", kind)
     low = text.strip().lower().replace("-", "_").replace(" ", "_")
     if low in SPHERES:
         return ("sphere", low)
+    kind = canonical_org_kind(text)
+    if kind is not None:
+        return ("kind", kind)
     raise GraphtwinError(
         f"unknown organisation kind {text!r}; use a kind ({', '.join(ORG_KINDS)}) "
         f"or a sphere ({', '.join(SPHERES)})"

@@ -158,12 +158,16 @@ class RawTable:
     def warn(self, pos: int, column: str | None, message: str) -> None:
         self.report.warn(self.name, pos, f"{self.where(pos, column)}: warning: {message}")
 
+    def chunks(self) -> Iterator[list[tuple[int, list[str]]]]:
+        """Lists of ``(position, cells)``, lazily; the rows can be read only once."""
+        if self._chunks is None:
+            return iter(())
+        chunks, self._chunks = self._chunks, None
+        return chunks()
+
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """``(position, cells)`` for every data row; read once, lazily, in chunks."""
-        if self._chunks is None:
-            return
-        chunks, self._chunks = self._chunks, None
-        for chunk in chunks():
+        for chunk in self.chunks():
             yield from chunk
 
 
@@ -404,11 +408,9 @@ def _usable_header(table: str, columns: list[str], t: RawTable, header_line: int
 class _CsvChunks:
     """Yields lists of ``(line, cells)`` from a csv reader, checking field counts and sizes."""
 
-    def __init__(self, text: str, t: RawTable, header_line: int, ncols: int):
+    def __init__(self, text: str, reader, t: RawTable, ncols: int):
         self.text, self.t, self.ncols = text, t, ncols
-        self.header_line = header_line
-        self.reader = _reader(text)
-        self._skip_to(header_line)
+        self.reader = reader  # positioned after the header
         self.slow = False  # True once a long field was seen: check every cell
 
     def _skip_to(self, line: int) -> None:
@@ -423,16 +425,18 @@ class _CsvChunks:
                 yield chunk
 
     def _chunk(self) -> tuple[list[tuple[int, list[str]]], bool]:
-        t, ncols, reader = self.t, self.ncols, self.reader
+        t, ncols, reader, slow = self.t, self.ncols, self.reader, self.slow
         chunk: list[tuple[int, list[str]]] = []
-        old = csv.field_size_limit(_HUGE_FIELD if self.slow else MAX_FIELD)
+        add = chunk.append
+        size = _CHUNK_ROWS
+        old = csv.field_size_limit(_HUGE_FIELD if slow else MAX_FIELD)
         prev = reader.line_num
         try:
             for row in reader:
                 start = prev + 1
                 prev = reader.line_num
-                n = len(row)
-                if n != ncols:
+                if len(row) != ncols:
+                    n = len(row)
                     if n == 0 or (n == 1 and not row[0].strip()):
                         continue
                     if n > ncols:
@@ -446,10 +450,10 @@ class _CsvChunks:
                         continue
                     row.extend([""] * (ncols - n))
                 row.append("")
-                if self.slow:
+                if slow:
                     self._check_sizes(start, row)
-                chunk.append((start, row))
-                if len(chunk) >= _CHUNK_ROWS:
+                add((start, row))
+                if len(chunk) >= size:
                     return chunk, False
             return chunk, True
         except csv.Error as exc:
@@ -544,7 +548,7 @@ def _add_csv(table: str, label: str, data: bytes, raw: RawBundle) -> None:
     for col in schema:
         t.index.setdefault(col, pad)
     t.usable = _usable_header(table, columns, t, header_line)
-    t._chunks = _CsvChunks(text, t, header_line, len(columns))
+    t._chunks = _CsvChunks(text, reader, t, len(columns))
     raw.tables[table] = t
 
 

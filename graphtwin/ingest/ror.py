@@ -22,13 +22,20 @@ and turns them into a :class:`~graphtwin.model.Bundle`:
   other end is not among the input records are dropped and counted;
 - ``cities.csv`` with every city used and ROR's own coordinates and subdivision, because
   ROR places organisations in towns and counties that a 15,000+ population city table
-  does not know; the bundle therefore validates without the built-in table.
+  does not know; the bundle therefore validates without the built-in table. Two distinct
+  places with one name (ROR has two Harwells) become ``Harwell`` and
+  ``Harwell (GeoNames 2647384)``, noted in the bundle's warnings.
+
+Records of every ROR status (active, inactive, withdrawn) are kept: the input decides.
+A government record becomes a ``council`` only when its name reads as a local government
+(``Belfast City Council``, ``London Borough of Camden``); national research councils
+stay agencies (see :func:`is_local_government`).
 
 Example:
     >>> from pathlib import Path
     >>> result = import_ror([Path("../shared/data/ror_records")])     # doctest: +SKIP
     >>> result.organisations, result.ties                             # doctest: +SKIP
-    (18, 8)
+    (18, 4)
     >>> print(result.summary())                                       # doctest: +SKIP
 """
 
@@ -497,6 +504,7 @@ def import_ror(paths: Iterable[str | os.PathLike[str]]) -> RorImport:
         >>> r.organisations, r.relationship_entries, r.dropped_missing_end     # doctest: +SKIP
         (2966, 3032, 1054)
     """
+    paths = list(paths)
     files = _expand(paths)
     json_files, org_csvs, rel_csvs = _classify_csvs(files)
     result = RorImport(bundle=Bundle(origin="ROR: " + ", ".join(str(p) for p in paths)))

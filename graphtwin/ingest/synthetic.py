@@ -15,16 +15,19 @@ something to find:
   (:data:`SECTORS`); each city has its own specialisation profile (a Dirichlet draw) and
   each kind its leanings (hospitals to medtech and health, investors to start-ups and
   fintech), so cities differ in what they are relatively strong in.
-- **Ties**, year by year from 2015 to 2024 (a few more each year): a share of each year's
-  ties closes triangles of the network as it stood at the start of that year (a partner
-  of a partner), rising from 15% in 2015 to 60% in 2024; the rest pick a source by a
-  heavy-tailed fitness (lognormal, larger for universities, agencies and catapults) and
-  a target by the same fitness within the same city (80%), another city of the same
-  country (15%) or another country (5%). Every candidate is kept with a probability that
-  rises with shared sectors and with complementary kinds (firm–university more than
-  investor–investor). The result: heavy-tailed degrees, mostly local ties, more
-  triangles than a degree-preserving rewiring, and future ties predictable from past
-  common partners.
+- **Ties**, year by year from 2015 to 2024 (8% more each year): a share of each year's
+  candidates closes triangles of the network as it stood at the start of that year (a
+  partner of a partner), rising from 15% in 2015 to 60% in 2024, and distant closures
+  are kept less often; the other candidates pick a source by a heavy-tailed fitness
+  (lognormal, larger for universities, agencies and catapults: preferential attachment
+  by fitness) and a target by the same fitness within the same city (80%), another city
+  of the same country (15%) or another country (5%). Every candidate is kept with a
+  probability that rises with shared sectors and with complementary kinds
+  (firm–university more than investor–investor). The result (46k/500k, seed 1): about
+  82% of ties within a city, 14% across cities, 4% across countries; degree median 11,
+  maximum about 1,800; transitivity 0.08 against 0.006 after degree-preserving
+  rewiring; 76% of the ties of 2023–24 join organisations that already had a common
+  partner before 2023.
 - **Tie kinds**: mostly collaboration and project, some mou, agreement, meeting and
   copublication; funding from agencies and investors to those they fund; membership of
   catapults and agencies; cross-country ties lean to mou, meetings and visits.

@@ -50,7 +50,12 @@ import numpy as np
 
 from graphtwin.errors import GraphtwinError
 from graphtwin.model import COUNTRY_NAMES, METRIC_PREFIX, ORG_KINDS
-from graphtwin.viz.layout import banded_positions, geo_positions, network_positions
+from graphtwin.viz.layout import (
+    banded_positions,
+    declutter,
+    geo_positions,
+    network_positions,
+)
 
 # --------------------------------------------------------------------------------------
 # Styling vocabulary
@@ -107,6 +112,8 @@ LABEL_DRAW_THRESHOLD = 9
 LABEL_MAX_ON_SCREEN = 22
 #: Organisations whose labels stay readable at the first view.
 LABELLED_TOP = 15
+#: Overlapping shapes are nudged apart up to this many nodes (the cost grows as n²).
+DECLUTTER_MAX_NODES = 600
 #: vis-network physics stays on (for a short stabilisation) only up to this many nodes.
 PHYSICS_MAX_NODES = 200
 #: Rough canvas size used to pick label sizes that are readable when the map opens.
@@ -533,15 +540,16 @@ def _label_font_sizes(
         x, y = positions[i][0] * scale, (positions[i][1] + sizes[i]) * scale + 3.0
         w = 0.56 * readable_px * len(labels[i]) + 6.0
         box = (x - w / 2, y, x + w / 2, y + readable_px + 4.0)
-        if any(
-            box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes
-        ):
+        if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes):
             continue
         boxes.append(box)
         chosen.add(i)
     readable = max(14.0, readable_px / max(scale, 1e-3))
+    # Hidden on the first view (below vis-network's draw threshold), readable after zooming.
+    hidden = (LABEL_DRAW_THRESHOLD - 1.5) / max(scale, 1e-3)
     return [
-        round(readable if i in chosen else 12.0 + 6.0 * float(norm[i]), 1) for i in range(n)
+        round(readable if i in chosen else min(12.0 + 6.0 * float(norm[i]), hidden), 1)
+        for i in range(n)
     ]
 
 
@@ -567,6 +575,10 @@ def _org_nodes(
     raw = raw_all[list(vids)] if len(vids) else np.array([])
     norm = _normalise(raw) if len(vids) else np.array([])
     sizes = SIZE_MIN + norm * (SIZE_MAX - SIZE_MIN)
+    if 1 < len(vids) <= DECLUTTER_MAX_NODES:
+        # No organisation hidden under another: nudge overlapping shapes apart.
+        xy = declutter(np.asarray(positions, dtype=float), sizes + 3.0)
+        positions = [(float(x), float(y)) for x, y in xy]
     local_rank = rank[list(vids)] if len(vids) else np.array([])
     priority = [int(i) for i in np.argsort(-np.nan_to_num(local_rank, nan=-np.inf), kind="stable")]
     labels = [
@@ -746,6 +758,7 @@ def network_map(
     title: str | None = None,
     dataset: str | None = None,
     seed: int = 42,
+    physics: bool = False,
 ) -> MapData:
     """The whole network, or its top ``max_nodes`` organisations by ``rank_by``.
 
@@ -753,6 +766,8 @@ def network_map(
     ``degree``; by default the first of pagerank, bridge score, betweenness present, else
     degree; ``rank_by`` defaults to ``size_by``. Ties are lines, thicker when stronger and
     coloured by whether they stay in a city, cross cities or cross countries.
+    Positions are final; ``physics=True`` lets vis-network relax them in the browser
+    (honoured up to :data:`PHYSICS_MAX_NODES` nodes only: beyond, it would freeze the page).
 
     Example:
         >>> from graphtwin.analysis.projection import graph_from_columns
@@ -794,7 +809,7 @@ def network_map(
         footnote=footnote,
         shown=shown,
         total=total,
-        physics=shown <= PHYSICS_MAX_NODES and len(edges) <= 4 * PHYSICS_MAX_NODES,
+        physics=physics and shown <= PHYSICS_MAX_NODES,
         search=search,
     )
 
@@ -840,20 +855,37 @@ def resolve_city(g: ig.Graph, text: str) -> str:
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise GraphtwinError(f"city {text!r}: no organisations in a city of that name{hint}")
     options = ", ".join(f"{known[h][0]}, {known[h][1]}" for h in sorted(hits))
-    raise GraphtwinError(
-        f"city {text!r} is ambiguous ({options}); write 'Name, CC' or the city id"
-    )
+    raise GraphtwinError(f"city {text!r} is ambiguous ({options}); write 'Name, CC' or the city id")
 
 
-def _table_ids(table: Any, column: str = "id") -> list[str]:
-    """Ids from a DataFrame column or any iterable of ids."""
-    if table is None:
-        return []
-    if hasattr(table, "columns"):
-        if column not in table.columns:
-            raise GraphtwinError(f"bridges table has no {column!r} column")
-        return [str(x) for x in table[column].tolist()]
-    return [str(x) for x in table]
+def _bridge_rows(table: Any, score: str | None) -> tuple[list[str], dict[str, str], str | None]:
+    """Bridge ids in rank order, their one-line reasons, and the score column used.
+
+    ``table`` is a DataFrame with an ``id`` column (as :func:`graphtwin.analysis.bridging.
+    bridges` returns: sorted, ``bridge_score`` 0 for organisations that do not connect
+    the pair, ``reason`` text) or a plain list of ids. Rows whose score is not positive
+    are not bridges.
+    """
+    if not hasattr(table, "columns"):
+        return [str(x) for x in table], {}, None
+    if "id" not in table.columns:
+        raise GraphtwinError(
+            f"bridges table needs an 'id' column (found: {', '.join(map(str, table.columns))})"
+        )
+    column = score if score in table.columns else None
+    if column is None and "bridge_score" in table.columns:
+        column = "bridge_score"
+    df = table
+    if column is not None:
+        values = df[column].astype(float)
+        df = df[values > 0].sort_values(column, ascending=False, kind="stable")
+    ids = [str(x) for x in df["id"].tolist()]
+    reasons: dict[str, str] = {}
+    if "reason" in df.columns:
+        for i, r in zip(ids, df["reason"].tolist(), strict=True):
+            if isinstance(r, str) and r:
+                reasons[i] = r
+    return ids, reasons, column
 
 
 _PAIR_COLUMNS = (
@@ -914,7 +946,7 @@ def city_pair_map(
     potential: Any = None,
     max_introductions: int = 25,
     max_nodes: int = 400,
-    color_by: str = "kind",
+    color_by: str = "country",
     size_by: str | None = None,
     title: str | None = None,
     dataset: str | None = None,
@@ -969,9 +1001,12 @@ def city_pair_map(
             chains.update(ys)
 
     # Bridges: listed ids (in rank order) or the top by a score attribute.
+    bridge_reason: dict[int, str] = {}
     if bridges is not None:
-        bridge_ids = [index[i] for i in _table_ids(bridges) if i in index][:top_bridges]
-        bridge_text = f"top {len(bridge_ids)} listed bridges"
+        listed, bridge_reason_by_id, column = _bridge_rows(bridges, bridge_score)
+        bridge_ids = [index[i] for i in listed if i in index][:top_bridges]
+        bridge_reason = {index[i]: r for i, r in bridge_reason_by_id.items() if i in index}
+        bridge_text = f"top {len(bridge_ids)}" + (f" by {score_label(column)}" if column else "")
     elif bridge_score is not None:
         attr = _resolve_score(g, bridge_score, "bridge_score")
         vals = _score_values(g, attr)
@@ -1005,20 +1040,21 @@ def city_pair_map(
     else:
         keep = candidates
     band_of = {v: (0 if v in a_set else 2 if v in b_set else 1) for v in keep}
-    vids = [v for b in (0, 1, 2) for v in _rank_order(rank, g, [u for u in keep if band_of[u] == b])]
+    vids = [
+        v for b in (0, 1, 2) for v in _rank_order(rank, g, [u for u in keep if band_of[u] == b])
+    ]
     positions = _positions(
         g, vids, lambda sub, order: banded_positions(sub, [band_of[v] for v in order], seed=seed)
     )
 
-    extra = {
-        v: [["bridge", f"yes (rank {bridge_rank[v]})"]] for v in vids if v in bridge_rank
-    }
+    extra = {v: [["bridge", f"yes (rank {bridge_rank[v]})"]] for v in vids if v in bridge_rank}
+    for v, reason in bridge_reason.items():
+        if v in extra and reason:
+            extra[v].append(["why", reason])
     for v in vids:
         if v not in a_set and v not in b_set:
             extra.setdefault(v, []).insert(0, ["role", "connects the two cities"])
-    nodes, info, legend, search = _org_nodes(
-        g, vids, positions, color_by, size_score, rank, extra
-    )
+    nodes, info, legend, search = _org_nodes(g, vids, positions, color_by, size_score, rank, extra)
     for node in nodes:
         if index[node["id"]] in bridge_rank:
             node["borderWidth"] = 5
@@ -1139,6 +1175,7 @@ def ego_map(
     title: str | None = None,
     dataset: str | None = None,
     seed: int = 42,
+    physics: bool = False,
 ) -> MapData:
     """An organisation (``org``: id or exact name) and everything within ``hops`` ties.
 
@@ -1182,9 +1219,7 @@ def ego_map(
     extra = {
         v: [["distance", "centre" if dist[v] == 0 else f"{dist[v]} tie(s) away"]] for v in vids
     }
-    nodes, info, legend, search = _org_nodes(
-        g, vids, positions, color_by, size_score, rank, extra
-    )
+    nodes, info, legend, search = _org_nodes(g, vids, positions, color_by, size_score, rank, extra)
     nodes[0]["borderWidth"] = 5
     nodes[0]["size"] = max(nodes[0]["size"], 22.0)
     nodes[0]["color"] = {"background": nodes[0]["color"], "border": "#1b1b1b"}
@@ -1212,7 +1247,7 @@ def ego_map(
         footnote=footnote,
         shown=shown,
         total=total,
-        physics=shown <= PHYSICS_MAX_NODES and len(edges) <= 4 * PHYSICS_MAX_NODES,
+        physics=physics and shown <= PHYSICS_MAX_NODES,
         search=search,
     )
 
@@ -1319,9 +1354,19 @@ def cities_map(
     rank_attr = size_attr or _resolve_score(g, None)
     rank = _score_values(g, rank_attr)
     xy = np.array([positions[c] for c in shown_ids]) if shown_ids else np.zeros((0, 2))
-    span = (xy.max(axis=0) - xy.min(axis=0) + 80) if len(xy) else np.array([1.0, 1.0])
-    scale = min(_VIEW_W / span[0], _VIEW_H / span[1], 1.5)
-    font = round(max(14.0, 15.0 / scale), 1)
+    # Neighbouring cities (Seoul and its satellites) are nudged apart so none hides another.
+    scale = _fit_scale([tuple(p) for p in xy], margin=80.0)
+    xy = declutter(xy, sizes + 3.0 / max(scale, 1e-3))
+    positions = {c: (float(xy[i, 0]), float(xy[i, 1])) for i, c in enumerate(shown_ids)}
+    names = [str(used[c].get("name") or c) for c in shown_ids]
+    fonts = _label_font_sizes(
+        [positions[c] for c in shown_ids],
+        list(sizes),
+        names,
+        list(range(len(shown_ids))),  # shown_ids is biggest city first
+        [0.0] * len(shown_ids),
+        max_labels=len(shown_ids),
+    )
     nodes, info, search = [], {}, []
     for i, cid in enumerate(shown_ids):
         c = used[cid]
@@ -1336,7 +1381,7 @@ def cities_map(
                 "size": round(float(sizes[i]), 1),
                 "shape": "dot",
                 "color": colours[keys[i]],
-                "font": {"size": font},
+                "font": {"size": fonts[i]},
                 "fixed": True,
                 "ck": keys[i] if colours[keys[i]] != OTHER_COLOUR else "__other",
             }
@@ -1365,7 +1410,7 @@ def cities_map(
                 "x": round(x, 1),
                 "y": round(y, 1),
                 "shape": "text",
-                "font": {"size": round(font * 1.6, 1), "color": "#52606d"},
+                "font": {"size": round(24.0 / max(scale, 1e-3), 1), "color": "#52606d"},
                 "fixed": True,
                 "chosen": False,
                 "physics": False,
@@ -1384,12 +1429,14 @@ def cities_map(
         n = sum(counter.values())
         cat = "international" if countries[cu] != countries[cv] else "domestic"
         eid = f"c{i}"
+        strength = math.sqrt(n / wmax)
         edge = {
             "id": eid,
             "from": cu,
             "to": cv,
-            "width": round(1.0 + 9.0 * math.sqrt(n / wmax), 2),
-            "color": LINE_STYLE[cat][0],
+            "width": round(1.0 + 9.0 * strength, 2),
+            # Faint when few ties, so that the strong links stand out of a dense map.
+            "color": {"color": LINE_STYLE[cat][0], "opacity": round(0.25 + 0.75 * strength, 2)},
         }
         if cat == "international":
             edge["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.12}
@@ -1409,7 +1456,7 @@ def cities_map(
     total = len(used)
     footnote = f"{len(shown_ids):,} cities, {sum(len(members[c]) for c in shown_ids):,} "
     footnote += "organisations; line width: number of ties. Each country is drawn as its own "
-    footnote += "inset (Mercator, one scale)."
+    footnote += "inset (Mercator, each at its own scale)."
     if missing:
         footnote += f" Not shown (no coordinates): {', '.join(missing[:10])}"
         footnote += " …" if len(missing) > 10 else "."

@@ -8,7 +8,7 @@ itself this way; :func:`show` does the same explicitly, with a chosen height.
 
 Example:
     >>> html = iframe_html("<p>a & b</p>", height=300)
-    >>> html.startswith('<iframe srcdoc="&lt;p&gt;a &amp;amp; b&lt;/p&gt;"')
+    >>> html.startswith('<iframe srcdoc="&lt;p&gt;a &amp; b&lt;/p&gt;"')
     True
 """
 
@@ -39,9 +39,11 @@ def show(map_or_html: Any, height: int = DEFAULT_HEIGHT) -> Any:
     Returns an ``IPython.display.HTML`` object, which Jupyter renders when it is the
     last expression of a cell.
 
-    Example (in a notebook):
-        >>> from graphtwin.viz import network_map, show     # doctest: +SKIP
-        >>> show(network_map(g, max_nodes=200), height=700)  # doctest: +SKIP
+    Example (in a notebook cell)::
+
+        from graphtwin.viz.maps import network_map
+        from graphtwin.viz.notebook import show
+        show(network_map(g, max_nodes=200), height=700)
     """
     from IPython.display import HTML
 
