@@ -599,7 +599,7 @@ def bridge_edges(h: ig.Graph) -> pd.DataFrame:
         seen[order] = True
         for v in reversed(order):
             p = parents[v]
-            if p != v:
+            if 0 <= p != v:  # the root's parent is itself or -1 depending on igraph
                 parent[v] = p
                 subtree[p] += subtree[v]
         total[order] = subtree[root]
@@ -678,9 +678,10 @@ def bridges(
     cross_betweenness, brokerage_z (mean z of the representative, gatekeeper and liaison
     roles, NaN read as 0), openness (1 - constraint; isolates 0) and participation.
 
-    Returns all organisations sorted by bridge_score (highest first), with their
-    ``group``; with a pair, ``connects_pair`` flags the organisations that connect the two
-    cities (the others score 0). The first
+    Returns all organisations sorted by bridge_score (highest first; with a pair, those
+    that connect it before those that do not), with their ``group``; with a pair,
+    ``connects_pair`` flags the organisations that connect the two cities (the others
+    score 0). The first
     ``explain`` rows get a one-line ``reason``. ``df.attrs`` holds ``sampling``
     (:class:`~graphtwin.analysis.centrality.PathSampling`), ``by`` and ``pair`` (labels).
     """
@@ -724,7 +725,15 @@ def bridges(
         df["connects_pair"] = connects
     df.insert(len(BASE_COLUMNS), "bridge_score", score)
     df["group"] = labels
-    df = df.sort_values(["bridge_score", "cross_betweenness"], ascending=False, kind="stable")
+    keys = (
+        ["bridge_score", "connects_pair", "cross_betweenness"]
+        if members is not None
+        else [
+            "bridge_score",
+            "cross_betweenness",
+        ]
+    )
+    df = df.sort_values(keys, ascending=False, kind="stable")
     order = df.index.to_numpy()
     context = _Context(labels, pair_labels, members)
     reasons: list[str | None] = [None] * len(df)
@@ -802,7 +811,8 @@ def explain_bridge(h: ig.Graph, v: int, row: pd.Series, context: _Context) -> st
     if not shown:
         text = "no ties"
     elif len(shown) == 1:
-        text = f"ties only within {shown[0]}"
+        inside = ordered[0] == labels[v]
+        text = f"ties only within {shown[0]}" if inside else f"tied only to {shown[0]}"
     else:
         text = "links " + shown[0] + " with " + " and ".join(shown[1:])
         if more > 0:

@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import igraph as ig
@@ -68,6 +69,9 @@ from graphtwin.progress import ProgressFn, no_progress
 
 #: Dense elements per chunk (rows × columns of one block); about 8 MB per float array.
 CHUNK_ELEMENTS = 1_000_000
+
+#: Pairs tied with the N-th best score kept beyond N, so ties are broken by name.
+TIE_ALLOWANCE = 10_000
 
 #: Vertex attribute read for bridge choice when present (written by ``centrality``).
 BETWEENNESS_ATTR = "gt_betweenness"
@@ -164,6 +168,28 @@ def resolve_kind(text: str) -> tuple[str, str]:
 # --------------------------------------------------------------------------------------
 # The sparse index all scores are computed from
 # --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Block:
+    """Scores of all pairs of a row chunk of a rows × cols block (raw values).
+
+    ``network``: sparse (COO) ``common_partners``, ``adamic_adar``,
+    ``resource_allocation``, ``jaccard``, non-zero only for pairs with a common partner;
+    ``dense``: ``preferential_attachment`` (as ``log(1 + deg a × deg b)``),
+    ``sector_similarity``, ``kind_complementarity``; ``tied``: pairs already tied.
+    """
+
+    start: int
+    network: dict[str, sp.coo_matrix]
+    dense: dict[str, np.ndarray]
+    tied: np.ndarray
+
+    def array(self, name: str) -> np.ndarray:
+        """One score as a dense array."""
+        if name in self.dense:
+            return self.dense[name]
+        return self.network[name].toarray()
 
 
 class LinkIndex:
@@ -272,12 +298,11 @@ class LinkIndex:
 
     def block_chunks(
         self, rows: np.ndarray, cols: np.ndarray, chunk_elements: int = CHUNK_ELEMENTS
-    ) -> Iterator[tuple[int, dict[str, np.ndarray], np.ndarray]]:
-        """Yield ``(start, raw scores, tied)`` for row chunks of the rows × cols block.
+    ) -> Iterator[Block]:
+        """Yield the rows × cols block of all pairs in row chunks (see :class:`Block`).
 
-        Each score is a dense ``(chunk, len(cols))`` array; network scores come from the
-        sparse products ``A[r] @ diag(w) @ A[:, cols]``; ``preferential_attachment`` is
-        already ``log(1 + deg a × deg b)``.
+        Network scores come from the sparse products ``A[r] @ diag(w) @ A[:, cols]``
+        and stay sparse (only pairs with a common partner); the others are dense.
         """
         rows = np.asarray(rows, dtype=np.int64)
         cols = np.asarray(cols, dtype=np.int64)
@@ -286,32 +311,35 @@ class LinkIndex:
         bt = self.A[cols].T.tocsr()  # n × |cols|
         st = self.S[cols].T.tocsr()
         deg_b = self.deg[cols]
-        pa_b = deg_b[None, :]
-        ns_b = self.n_sectors[cols][None, :]
+        ns_b = self.n_sectors[cols]
         sph_b = self.sphere[cols]
+        cosine = self.config.sector_measure != "jaccard"
+        with np.errstate(divide="ignore"):
+            inv_sqrt = np.where(self.n_sectors > 0, 1.0 / np.sqrt(self.n_sectors), 0.0)
         for start in range(0, len(rows), step):
             r = rows[start : start + step]
             ar = self.A[r]
-            cn = (ar @ bt).toarray()
-            aa = (ar.multiply(self.aa_w[None, :]).tocsr() @ bt).toarray()
-            ra = (ar.multiply(self.ra_w[None, :]).tocsr() @ bt).toarray()
-            union = self.deg[r][:, None] + deg_b[None, :] - cn
-            jac = np.divide(cn, union, out=np.zeros_like(cn), where=union > 0)
-            pa = np.log1p(self.deg[r][:, None] * pa_b)
+            network: dict[str, sp.coo_matrix] = {}
+            cn = (ar @ bt).tocoo()
+            network["common_partners"] = cn
+            network["adamic_adar"] = (ar.multiply(self.aa_w[None, :]).tocsr() @ bt).tocoo()
+            network["resource_allocation"] = (ar.multiply(self.ra_w[None, :]).tocsr() @ bt).tocoo()
+            union = self.deg[r][cn.row] + deg_b[cn.col] - cn.data
+            network["jaccard"] = sp.coo_matrix(
+                (cn.data / np.maximum(union, 1), (cn.row, cn.col)), shape=cn.shape
+            )
             inter = (self.S[r] @ st).toarray()
-            sec = self._sector_sim(inter, self.n_sectors[r][:, None], ns_b)
-            kind = self.M[self.sphere[r][:, None], sph_b[None, :]]
-            tied = ar[:, cols].toarray() > 0
-            scores = {
-                "adamic_adar": aa,
-                "resource_allocation": ra,
-                "jaccard": jac,
-                "preferential_attachment": pa,
+            if cosine:
+                sec = inter * inv_sqrt[r][:, None] * inv_sqrt[cols][None, :]
+            else:
+                sec = self._sector_sim(inter, self.n_sectors[r][:, None], ns_b[None, :])
+            dense = {
+                "preferential_attachment": np.log1p(np.outer(self.deg[r], deg_b)),
                 "sector_similarity": sec,
-                "kind_complementarity": kind,
-                "common_partners": cn,
+                "kind_complementarity": self.M[self.sphere[r][:, None], sph_b[None, :]],
             }
-            yield start, scores, tied
+            tied = ar[:, cols].toarray() > 0
+            yield Block(start, network, dense, tied)
 
     # -- betweenness for bridge choice ---------------------------------------------------
 
@@ -488,50 +516,74 @@ def potential(
     # Pass 1: the maximum of each score over the candidate set.
     maxima = dict.fromkeys(POTENTIAL_SCORES, 0.0)
     candidates = 0
-    for i, (start, raw, tied) in enumerate(ix.block_chunks(rows, cols, chunk_elements)):
-        hi = start + tied.shape[0]
-        mask = _candidate_mask(tied, _slice(fa, start, hi), _slice(fb, start, hi))
+    for i, block in enumerate(ix.block_chunks(rows, cols, chunk_elements)):
+        hi = block.start + block.tied.shape[0]
+        mask = _candidate_mask(block.tied, _slice(fa, block.start, hi), fb)
         candidates += int(mask.sum())
         if mask.any():
-            for k in POTENTIAL_SCORES:
-                maxima[k] = max(maxima[k], float(raw[k][mask].max()))
+            for k, x in block.dense.items():
+                maxima[k] = max(maxima[k], float((x * mask).max()))
+            for k, m in block.network.items():
+                if k in maxima and m.nnz:
+                    maxima[k] = max(maxima[k], float((m.data * mask[m.row, m.col]).max()))
         progress(i + 1, 2 * total_chunks, "potential: scoring")
 
-    # Pass 2: combined score and a running top-N.
+    # Pass 2: combined score and a running top-N. Pairs tied with the N-th best are kept
+    # too (up to TIE_ALLOWANCE more), so that the final order by score and then names
+    # does not depend on the order of organisations in the graph.
     scale = {k: (cfg.weights[k] / maxima[k] if maxima[k] > 0 else 0.0) for k in POTENTIAL_SCORES}
+    limit = top + TIE_ALLOWANCE
     best_s = np.zeros(0)
     best_r = np.zeros(0, dtype=np.int64)
     best_c = np.zeros(0, dtype=np.int64)
-    for i, (start, raw, tied) in enumerate(ix.block_chunks(rows, cols, chunk_elements)):
-        hi = start + tied.shape[0]
-        mask = _candidate_mask(tied, _slice(fa, start, hi), _slice(fb, start, hi))
-        combined = np.zeros(tied.shape)
-        for k in POTENTIAL_SCORES:
+    for i, block in enumerate(ix.block_chunks(rows, cols, chunk_elements)):
+        hi = block.start + block.tied.shape[0]
+        mask = _candidate_mask(block.tied, _slice(fa, block.start, hi), fb)
+        combined = np.zeros(block.tied.shape)
+        for k, x in block.dense.items():
             if scale[k]:
-                combined += scale[k] * raw[k]
-        combined[~mask] = -np.inf
+                combined += scale[k] * x
+        for k, m in block.network.items():
+            if scale.get(k):
+                combined[m.row, m.col] += scale[k] * m.data
         flat = combined.ravel()
-        k = min(top, int(mask.sum()))
-        if k > 0:
-            pick = np.argpartition(-flat, k - 1)[:k]
-            r, c = np.divmod(pick, tied.shape[1])
+        keep = mask.ravel()
+        if len(best_s) >= top:
+            keep &= flat >= _kth_largest(best_s, top)
+        pick = np.flatnonzero(keep)
+        if len(pick) > limit:
+            pick = pick[np.argpartition(-flat[pick], limit - 1)[:limit]]
+        if len(pick):
+            r, c = np.divmod(pick, block.tied.shape[1])
             best_s = np.concatenate([best_s, flat[pick]])
-            best_r = np.concatenate([best_r, rows[start + r]])
+            best_r = np.concatenate([best_r, rows[block.start + r]])
             best_c = np.concatenate([best_c, cols[c]])
             if len(best_s) > top:
-                keep = np.argpartition(-best_s, top - 1)[:top]
-                best_s, best_r, best_c = best_s[keep], best_r[keep], best_c[keep]
+                sel = np.flatnonzero(best_s >= _kth_largest(best_s, top))
+                if len(sel) > limit:
+                    sel = sel[np.argpartition(-best_s[sel], limit - 1)[:limit]]
+                best_s, best_r, best_c = best_s[sel], best_r[sel], best_c[sel]
         progress(total_chunks + i + 1, 2 * total_chunks, "potential: scoring")
 
-    # Final order: score, then names (deterministic).
-    names = np.array(ix.names, dtype=object)
+    # Final order: score, then names and ids (deterministic); then the top N.
     order = sorted(
-        range(len(best_s)), key=lambda j: (-best_s[j], names[best_r[j]], names[best_c[j]])
-    )
-    best_r, best_c, best_s = best_r[order], best_c[order], best_s[order]
+        range(len(best_s)),
+        key=lambda j: (
+            -best_s[j],
+            ix.names[best_r[j]],
+            ix.names[best_c[j]],
+            ix.ids[best_r[j]],
+            ix.ids[best_c[j]],
+        ),
+    )[:top]
+    best_r, best_c = best_r[order], best_c[order]
     df = _recommendation_table(g, ix, best_r, best_c, maxima, cfg)
     df.attrs.update(candidates=candidates, maxima=maxima, city_a=ca, city_b=cb)
     return df
+
+
+def _kth_largest(values: np.ndarray, k: int) -> float:
+    return float(np.partition(values, len(values) - k)[len(values) - k])
 
 
 def _recommendation_table(
@@ -577,10 +629,16 @@ def shared_partners(ix: LinkIndex, a: int, b: int) -> list[int]:
     Order: summed tie weight to the two (stronger ties first), then lower degree (a more
     exclusive partner), then name.
     """
-    na = set(ix.A.indices[ix.A.indptr[a] : ix.A.indptr[a + 1]].tolist())
-    nb = set(ix.A.indices[ix.A.indptr[b] : ix.A.indptr[b + 1]].tolist())
-    common = na & nb
-    return sorted(common, key=lambda w: (-(ix.W[a, w] + ix.W[b, w]), ix.deg[w], ix.names[w]))
+    wa, wb = ix.W, ix.W
+    ia, da = wa.indices[wa.indptr[a] : wa.indptr[a + 1]], wa.data[wa.indptr[a] : wa.indptr[a + 1]]
+    ib, db = wb.indices[wb.indptr[b] : wb.indptr[b + 1]], wb.data[wb.indptr[b] : wb.indptr[b + 1]]
+    common, xa, xb = np.intersect1d(ia, ib, assume_unique=True, return_indices=True)
+    strength = da[xa] + db[xb]
+    order = sorted(
+        range(len(common)),
+        key=lambda i: (-strength[i], ix.deg[common[i]], ix.names[common[i]]),
+    )
+    return [int(common[i]) for i in order]
 
 
 def _neighbours(ix: LinkIndex, a: int) -> np.ndarray:

@@ -381,9 +381,11 @@ def twins(
         i, j = int(pair_a[p]), int(pair_b[p])
         ca, cb = int(ia[i]), int(ib[j])
         ida, idb = ct.all_ids[ca], ct.all_ids[cb]
-        shared = [sector_names[s] for s in np.flatnonzero(ct.specialised[ca] & ct.specialised[cb])]
-        only_a = [sector_names[s] for s in np.flatnonzero(ct.specialised[ca] & ~ct.specialised[cb])]
-        only_b = [sector_names[s] for s in np.flatnonzero(ct.specialised[cb] & ~ct.specialised[ca])]
+        spec_a, spec_b = ct.specialised[ca], ct.specialised[cb]
+        strength = np.minimum(ct.lq[ca], ct.lq[cb])
+        shared = _strongest(spec_a & spec_b, strength, sector_names)
+        only_a = _strongest(spec_a & ~spec_b, ct.lq[ca], sector_names)
+        only_b = _strongest(spec_b & ~spec_a, ct.lq[cb], sector_names)
         broker_names = _broker_names(ix, ct, z, ca, cb)
         row: dict[str, Any] = {
             "rank": int(base_rank[p]),
@@ -453,6 +455,17 @@ def twins(
     return df
 
 
+def _strongest(mask: np.ndarray, lq: np.ndarray, names: list[str]) -> list[str]:
+    """Names of the sectors in ``mask``, highest location quotient first."""
+    idx = np.flatnonzero(mask)
+    return [names[s] for s in idx[np.lexsort((idx, -lq[idx]))]]
+
+
+def _listed(items: list[str], n: int = 4) -> str:
+    more = f" (+{len(items) - n} more)" if len(items) > n else ""
+    return ", ".join(items[:n]) + more
+
+
 def _per_100k(orgs: float, population: Any) -> float | None:
     if population is None or not population:
         return None
@@ -514,12 +527,12 @@ def _best_adamic_adar(ix: LinkIndex, ct: _Cities, ia: np.ndarray, ib: np.ndarray
 
 def _broker_names(ix: LinkIndex, ct: _Cities, z: sp.csc_matrix, ca: int, cb: int) -> list[str]:
     """Up to three organisations outside both cities tied to both, best-connected first."""
-    col_a = z[:, ca].toarray().ravel() > 0
-    col_b = z[:, cb].toarray().ravel() > 0
-    outside = (ct.col != ca) & (ct.col != cb)
-    cand = np.flatnonzero(col_a & col_b & outside)
-    cand = sorted(cand.tolist(), key=lambda v: (-ix.deg[v], ix.names[v]))
-    return [ix.names[v] for v in cand[:3]]
+    tied_a = z.indices[z.indptr[ca] : z.indptr[ca + 1]]
+    tied_b = z.indices[z.indptr[cb] : z.indptr[cb + 1]]
+    cand = np.intersect1d(tied_a, tied_b, assume_unique=True)
+    cand = cand[(ct.col[cand] != ca) & (ct.col[cand] != cb)]
+    best = sorted(cand.tolist(), key=lambda v: (-ix.deg[v], ix.names[v]))
+    return [ix.names[v] for v in best[:3]]
 
 
 def _driver_words(component: str, f: dict[str, Any], row: dict[str, Any]) -> str:
@@ -535,18 +548,19 @@ def _driver_words(component: str, f: dict[str, Any], row: dict[str, Any]) -> str
         return f"capacity ({helix}; {f['orgs_a']} and {f['orgs_b']} organisations)"
     if component == "synergy":
         if f["shared_specialisations"]:
-            return f"synergy (shared specialisations: {', '.join(f['shared_specialisations'])})"
+            return f"synergy (shared specialisations: {_listed(f['shared_specialisations'])})"
         return f"synergy (similar sector profiles, cosine {f['synergy_cosine']:.2f})"
     if component == "complementarity":
         parts = []
         if f["only_a"]:
-            parts.append(f"{a} brings {', '.join(f['only_a'][:3])}")
+            parts.append(f"{a} brings {_listed(f['only_a'], 3)}")
         if f["only_b"]:
-            parts.append(f"{b} brings {', '.join(f['only_b'][:3])}")
+            parts.append(f"{b} brings {_listed(f['only_b'], 3)}")
         detail = "; ".join(parts) or "academia/business/government mixes fit together"
         return f"complementarity ({detail})"
     if component == "existing_ties":
-        return f"existing ties ({f['ties']} ties, weight {f['tie_weight']:g})"
+        noun = "tie" if f["ties"] == 1 else "ties"
+        return f"existing ties ({f['ties']} {noun}, weight {f['tie_weight']:g})"
     if component == "proximity":
         return (
             f"proximity ({f['two_step_paths']} two-step paths; best untied pair "
@@ -555,5 +569,6 @@ def _driver_words(component: str, f: dict[str, Any], row: dict[str, Any]) -> str
     if component == "brokers":
         names = ", ".join(f["top_brokers"])
         eg = f", e.g. {names}" if names else ""
-        return f"brokers ({f['broker_count']} organisations tied to both{eg})"
+        noun = "organisation" if f["broker_count"] == 1 else "organisations"
+        return f"brokers ({f['broker_count']} {noun} tied to both{eg})"
     return component

@@ -14,6 +14,6 @@ Example:
 """
 
 from graphtwin.errors import ValidationFailed
-from graphtwin.ingest.validate import read_bundle, validate
+from graphtwin.ingest.validate import read_bundle
 
-__all__ = ["ValidationFailed", "read_bundle", "validate"]
+__all__ = ["ValidationFailed", "read_bundle"]

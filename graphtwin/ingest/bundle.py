@@ -29,6 +29,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -104,6 +105,18 @@ _MAX_ENCODING_LINES = 10
 _ORDER = {name: i for i, name in enumerate(BUNDLE_FILES)}
 
 
+def quoted(value: object, limit: int = 80) -> str:
+    """``value`` in single quotes for a message, shortened to ``limit`` characters.
+
+    >>> quoted("Gwangju"), quoted("x" * 100, limit=10)
+    ("'Gwangju'", "'xxxxxxxxx…' (100 characters)")
+    """
+    text = str(value)
+    if len(text) <= limit:
+        return f"'{text}'"
+    return f"'{text[: limit - 1]}…' ({len(text)} characters)"
+
+
 class Report:
     """Problems (fatal) and warnings, each kept with a sort key (file order, position)."""
 
@@ -142,7 +155,8 @@ class RawTable:
     report: Report
     header_line: int = -1  # line of the CSV header (-1 for JSON)
     flagged: set[tuple[int, str]] = field(default_factory=set)  # cells already reported
-    skipped: list[tuple[int, list[str]]] = field(default_factory=list)  # unreadable rows
+    skipped: list[tuple[int, list[str]]] = field(default_factory=list)  # too many fields
+    unreadable: int = 0  # rows the csv module could not parse (reported)
     _chunks: Callable[[], Iterator[list[tuple[int, list[str]]]]] | None = None
 
     def where(self, pos: int, column: str | None = None) -> str:
@@ -352,18 +366,40 @@ def _read_zip(path: Path, label: str, raw: RawBundle) -> None:
 # --------------------------------------------------------------------------------------
 
 
+_CONTROL = bytes(c for c in range(32) if c not in (9, 10, 13))
+
+
+def _looks_binary(sample: bytes) -> bool:
+    """True if over 5% of ``sample`` are control bytes (text has tabs and newlines only)."""
+    if b"\x00" not in sample:
+        return False
+    controls = len(sample) - len(sample.translate(None, _CONTROL))
+    return controls > max(1, len(sample) // 20)
+
+
 def _decode(data: bytes, label: str, table: str | None, report: Report) -> str | None:
     """UTF-8 text of ``data`` (a BOM is dropped); None if it is not text at all."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         report.error(table, 0, f"{label}: the file is UTF-16; save it as UTF-8")
         return None
-    if b"\x00" in data[:8192]:
+    if _looks_binary(data[:8192]):
         report.error(
             table, 0, f"{label}: not a text file (it contains NUL bytes); expected UTF-8 text"
         )
         return None
     if data.startswith(_BOM):
         data = data[3:]
+    if b"\x00" in data:
+        lines = [n for n, line in enumerate(data.split(b"\n"), start=1) if b"\x00" in line]
+        for n in lines[:_MAX_ENCODING_LINES]:
+            report.error(table, n, f"{label}:{n}: NUL byte (0x00) in the text; remove it")
+        if len(lines) > _MAX_ENCODING_LINES:
+            report.error(
+                table,
+                lines[_MAX_ENCODING_LINES],
+                f"{label}: {len(lines) - _MAX_ENCODING_LINES} more lines with NUL bytes",
+            )
+        data = data.replace(b"\x00", b"")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -415,7 +451,8 @@ class _CsvChunks:
 
     def _skip_to(self, line: int) -> None:
         while self.reader.line_num < line:
-            next(self.reader)
+            with contextlib.suppress(csv.Error):  # reported on the first pass
+                next(self.reader)
 
     def __call__(self) -> Iterator[list[tuple[int, list[str]]]]:
         done = False
@@ -463,8 +500,9 @@ class _CsvChunks:
                 self.reader = _reader(self.text)
                 self._skip_to(prev)
                 return chunk, False
-            t.error(prev + 1, None, f"cannot parse CSV: {exc}; the rest of the file is skipped")
-            return chunk, True
+            t.error(prev + 1, None, _csv_error(exc))
+            t.unreadable += 1
+            return chunk, False  # the reader goes on with the next line
         finally:
             csv.field_size_limit(old)
 
@@ -481,8 +519,21 @@ class _CsvChunks:
                 row[j] = ""
 
 
-def _reader(text: str):  # csv.reader over text keeping physical line numbers
-    return csv.reader(io.StringIO(text, newline=""))
+def _reader(text: str):
+    """csv.reader over ``text`` counting physical lines; strict, so bad quoting is an error."""
+    return csv.reader(io.StringIO(text, newline=""), strict=True)
+
+
+def _csv_error(exc: csv.Error) -> str:
+    text = str(exc)
+    if "unexpected end of data" in text:
+        return "a quoted value that starts in this row is never closed (a '\"' is missing)"
+    if "expected after" in text:
+        return (
+            "a '\"' inside a value must be doubled ('\"\"') and the value quoted; "
+            "the row is skipped"
+        )
+    return f"cannot parse the row: {text}; the row is skipped"
 
 
 _DELIMITERS = {";": "semicolons (';')", "\t": "tabs", "|": "vertical bars ('|')"}
@@ -591,7 +642,9 @@ def _json_cell(kind: str, value: object) -> str | None:
     if kind == "number" and is_number:
         return repr(value)
     if kind in ("int", "date") and is_number:
-        return str(int(value)) if float(value).is_integer() else repr(value)
+        if isinstance(value, int):
+            return str(value)
+        return str(int(value)) if value.is_integer() else repr(value)
     if kind == "bool" and isinstance(value, bool):
         return "true" if value else "false"
     if kind == "list" and isinstance(value, list) and all(isinstance(v, str) for v in value):
@@ -616,6 +669,9 @@ def _read_json(data: bytes, label: str, raw: RawBundle) -> None:
         return
     except RecursionError:
         report.error(None, 0, f"{label}: not valid JSON: nested too deeply")
+        return
+    except ValueError as exc:  # e.g. an integer literal of more than 4300 digits
+        report.error(None, 0, f"{label}: not valid JSON: {exc}")
         return
     if not isinstance(doc, dict):
         report.error(

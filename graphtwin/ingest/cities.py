@@ -32,6 +32,7 @@ from functools import cache
 from importlib import resources
 
 from graphtwin.errors import GraphtwinError
+from graphtwin.ingest.bundle import quoted
 from graphtwin.model import City
 
 #: Words that name a kind of municipality rather than the place, ignored when matching.
@@ -226,9 +227,9 @@ class CityResolver:
         if len(users) == 1:
             return users[0]
         if len(users) > 1:
-            listed = ", ".join(f"'{c.name}'" for c in users)
+            listed = ", ".join(f"{quoted(c.name)}" for c in users)
             raise CityError(
-                f"ambiguous city '{name}' in {country}: cities.csv has {listed}; "
+                f"ambiguous city {quoted(name)} in {country}: cities.csv has {listed}; "
                 "write one of these names exactly"
             )
         index, by_name = _geonames_index()
@@ -259,29 +260,29 @@ class CityResolver:
     @staticmethod
     def _ambiguous(name: str, country: str, places: list[Place]) -> str:
         options = " and ".join(
-            f"'{p.label}' ({p.region}, population {p.population})" for p in places
+            f"{quoted(p.label)} ({p.region}, population {p.population})" for p in places
         )
         return (
-            f"ambiguous city '{name}' in {country}: {len(places)} places have this name: "
-            f"{options}; write one of these names, or add a row for '{name}' to cities.csv "
+            f"ambiguous city {quoted(name)} in {country}: {len(places)} places have this name: "
+            f"{options}; write one of these names, or add a row for {quoted(name)} to cities.csv "
             "with its region, lat and lon"
         )
 
     @staticmethod
     def _unknown(name: str, country: str, by_name: dict[str, list[Place]]) -> str:
         message = (
-            f"unknown city '{name}' in {country}: not in cities.csv nor in the built-in "
+            f"unknown city {quoted(name)} in {country}: not in cities.csv nor in the built-in "
             "GeoNames table (GB and KR places of 15,000+ people); add a row for it to "
             "cities.csv (name, country, lat, lon, population, region)"
         )
         key = variant(fold(name))
         elsewhere = sorted({p.country for p in by_name.get(key, ()) if p.country != country})
         if elsewhere:
-            return f"{message}, or check the country: a '{name}' is in {', '.join(elsewhere)}"
+            return f"{message}, or check the country: a {quoted(name)} is in {', '.join(elsewhere)}"
         names = {variant(fold(p.name)): p.label for p in geonames_places() if p.country == country}
         close = difflib.get_close_matches(key, list(names), n=1, cutoff=0.8)
         if close:
-            return f"{message}; did you mean '{names[close[0]]}'?"
+            return f"{message}; did you mean {quoted(names[close[0]])}?"
         return message
 
 

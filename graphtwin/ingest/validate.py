@@ -41,7 +41,7 @@ from functools import cache
 from importlib import resources
 
 from graphtwin.errors import ValidationFailed
-from graphtwin.ingest.bundle import RawBundle, RawTable, read_raw
+from graphtwin.ingest.bundle import RawBundle, RawTable, quoted, read_raw
 from graphtwin.ingest.cities import CityError, CityResolver, fold
 from graphtwin.model import (
     ORG_KINDS,
@@ -100,10 +100,10 @@ def _unknown_country(raw: str) -> str:
     code = _country_names().get(fold(raw).upper())
     if code:
         return (
-            f"unknown country code '{raw}'; use the ISO 3166-1 alpha-2 code "
+            f"unknown country code {quoted(raw)}; use the ISO 3166-1 alpha-2 code "
             f"{code} ({countries()[code]})"
         )
-    return f"unknown country code '{raw}'; use an ISO 3166-1 alpha-2 code such as GB or KR"
+    return f"unknown country code {quoted(raw)}; use an ISO 3166-1 alpha-2 code such as GB or KR"
 
 
 def parse_date(text: str) -> str | None:
@@ -156,7 +156,8 @@ class _State:
     """What later files need from earlier ones."""
 
     resolver: CityResolver
-    city_lines: dict[str, int]  # cities.csv name (folded, country) -> position
+    city_lines: dict[str, int]  # cities.csv "folded name|country" -> position
+    invalid_cities: set[str]  # "folded name|country" of cities.csv rows with problems
     city_table: RawTable | None
     sectors: dict[str, Sector]  # lookup key -> sector
     org_ids: dict[str, int] | None  # None if organisations could not be read
@@ -172,15 +173,17 @@ def _required(t: RawTable, pos: int, column: str) -> None:
 # --------------------------------------------------------------------------------------
 
 
-def _check_cities(t: RawTable | None) -> tuple[list[City], dict[str, int]]:
+def _check_cities(t: RawTable | None) -> tuple[list[City], dict[str, int], set[str]]:
+    """Valid cities.csv rows, their positions, and the keys of the invalid rows."""
     if t is None or not t.usable:
-        return [], {}
+        return [], {}, set()
     ix = t.index
     i_name, i_country, i_lat, i_lon = ix["name"], ix["country"], ix["lat"], ix["lon"]
     i_pop, i_region = ix["population"], ix["region"]
     known = countries()
     cities: list[City] = []
     lines: dict[str, int] = {}
+    invalid: set[str] = set()
     for pos, row in t.rows():
         ok = True
         name = row[i_name].strip()
@@ -200,7 +203,7 @@ def _check_cities(t: RawTable | None) -> tuple[list[City], dict[str, int]]:
             text = row[i].strip()
             value = _number(text) if text else None
             if text and value is None:
-                t.error(pos, col, f"'{text}' is not a number")
+                t.error(pos, col, f"{quoted(text)} is not a number")
                 ok = False
             elif value is not None and not -limit <= value <= limit:
                 t.error(pos, col, f"{text} is out of range (-{limit:g} to {limit:g})")
@@ -213,17 +216,20 @@ def _check_cities(t: RawTable | None) -> tuple[list[City], dict[str, int]]:
         pop_text = row[i_pop].strip()
         population = _whole_number(pop_text) if pop_text else None
         if pop_text and (population is None or population < 0):
-            t.error(pos, "population", f"'{pop_text}' is not a whole number of people")
+            t.error(pos, "population", f"{quoted(pop_text)} is not a whole number of people")
             ok = False
         key = f"{fold(name)}|{country}"
         if name and key in lines:
-            t.error(pos, "name", f"duplicate city '{name}' in {country} ({_at(t, lines[key])})")
+            t.error(
+                pos, "name", f"duplicate city {quoted(name)} in {country} ({_at(t, lines[key])})"
+            )
             ok = False
         if not ok:
+            invalid.add(key)
             continue
         lines[key] = pos
         cities.append(City(name, country, lat, lon, population, row[i_region].strip() or None))
-    return cities, lines
+    return cities, lines, invalid
 
 
 def _ref(t: RawTable, pos: int) -> str:
@@ -247,7 +253,7 @@ def _check_sectors(t: RawTable | None) -> dict[str, Sector]:
             _required(t, pos, "id")
             continue
         if sid in first:
-            t.error(pos, "id", f"duplicate sector id '{sid}' ({_at(t, first[sid])})")
+            t.error(pos, "id", f"duplicate sector id {quoted(sid)} ({_at(t, first[sid])})")
             continue
         first[sid] = pos
         sector = Sector(sid, row[i_name].strip() or sid)
@@ -292,7 +298,7 @@ def _check_organisations(
             _required(t, pos, "id")
             ok = False
         elif oid in ids:
-            t.error(pos, "id", f"duplicate id '{oid}' ({_at(t, ids[oid])})")
+            t.error(pos, "id", f"duplicate id {quoted(oid)} ({_at(t, ids[oid])})")
             ok = False
         else:
             ids[oid] = pos
@@ -311,9 +317,9 @@ def _check_organisations(
                 t.error(
                     pos,
                     "kind",
-                    f"unknown organisation kind '{raw_kind.strip()}'; allowed: {_ORG_KIND_LIST} "
-                    "(aliases such as company, charity or local_authority are listed in "
-                    "docs/data-format.md)",
+                    f"unknown organisation kind {quoted(raw_kind.strip())}; "
+                    f"allowed: {_ORG_KIND_LIST} (aliases such as company, charity or "
+                    "local_authority are listed in docs/data-format.md)",
                 )
             else:
                 _required(t, pos, "kind")
@@ -335,23 +341,12 @@ def _check_organisations(
         elif country:
             city = city_cache.get((city_text, country))
             if city is None:
-                try:
-                    city = state.resolver.resolve(city_text, country)
-                except CityError as exc:
-                    city = str(exc)
-                city_cache[(city_text, country)] = city
-            if isinstance(city, str):
-                t.error(pos, "city", city)
-                ok = False
-            elif city.id not in used_cities:
-                used_cities[city.id] = city
-            elif used_cities[city.id].name != city.name:
-                t.error(
-                    pos,
-                    "city",
-                    f"'{city.name}' and '{used_cities[city.id].name}' get the same city id "
-                    f"{city.id}; rename one of them in cities.csv",
+                city = city_cache[(city_text, country)] = _city(
+                    city_text, country, state, used_cities
                 )
+            if isinstance(city, str):
+                if city:
+                    t.error(pos, "city", city)
                 ok = False
 
         sector_text = row[i_sectors]
@@ -366,7 +361,9 @@ def _check_organisations(
         if text:
             founded = _whole_number(text)
             if founded is None:
-                t.error(pos, "founded", f"'{text}' is not a year (a whole number such as 1998)")
+                t.error(
+                    pos, "founded", f"{quoted(text)} is not a year (a whole number such as 1998)"
+                )
                 ok = False
             elif not FOUNDED_RANGE[0] <= founded <= FOUNDED_RANGE[1]:
                 t.error(
@@ -384,7 +381,7 @@ def _check_organisations(
                 t.error(
                     pos,
                     "ror_id",
-                    f"'{text}' is not a ROR id (expected e.g. https://ror.org/00hswnk62)",
+                    f"{quoted(text)} is not a ROR id (expected e.g. https://ror.org/00hswnk62)",
                 )
                 ok = False
             else:
@@ -396,7 +393,8 @@ def _check_organisations(
             t.error(
                 pos,
                 "synthetic",
-                f"'{row[i_synth].strip()}' is not true or false (use true/false, 1/0 or yes/no)",
+                f"{quoted(row[i_synth].strip())} is not true or false "
+                "(use true/false, 1/0 or yes/no)",
             )
             ok = False
 
@@ -420,12 +418,28 @@ def _check_organisations(
     for pos, row in t.skipped:  # rows with too many fields: their ids still exist
         if i_id < len(row) and row[i_id].strip():
             ids.setdefault(row[i_id].strip(), pos)
-    if rows == 0:
+    if rows == 0 and not t.skipped and not t.unreadable:
         if t.is_json:
             t.error(-1, None, "no organisations: the list is empty")
         else:
             t.error(t.header_line, None, "no organisations: the file has a header but no data rows")
     return orgs, used_cities, used_sectors
+
+
+def _city(text: str, country: str, state: _State, used: dict[str, City]) -> City | str:
+    """The City named ``text`` (registered in ``used``), or the problem ("" if reported)."""
+    try:
+        city = state.resolver.resolve(text, country)
+    except CityError as exc:
+        # a city whose cities.csv row has problems: those are reported there
+        return "" if f"{fold(text)}|{country}" in state.invalid_cities else str(exc)
+    other = used.setdefault(city.id, city)
+    if other.name != city.name:
+        return (
+            f"{quoted(city.name)} and {quoted(other.name)} get the same city id {city.id}; "
+            "rename one of them in cities.csv"
+        )
+    return other
 
 
 def _sector_ids(text: str, declared: dict[str, Sector], used: dict[str, Sector]) -> tuple[str, ...]:
@@ -474,7 +488,7 @@ def _check_ties(t: RawTable, state: _State) -> list[Tie]:
                     _required(t, pos, "source")
                     ok = False
                 elif check_ids and src not in ids:
-                    t.error(pos, "source", f"no organisation with id '{src}' in {where_file}")
+                    t.error(pos, "source", f"no organisation with id {quoted(src)} in {where_file}")
                     ok = False
             tgt = row[i_tgt]
             if tgt not in ids:
@@ -483,10 +497,10 @@ def _check_ties(t: RawTable, state: _State) -> list[Tie]:
                     _required(t, pos, "target")
                     ok = False
                 elif check_ids and tgt not in ids:
-                    t.error(pos, "target", f"no organisation with id '{tgt}' in {where_file}")
+                    t.error(pos, "target", f"no organisation with id {quoted(tgt)} in {where_file}")
                     ok = False
             if src == tgt and src:
-                t.error(pos, "target", f"self-tie: source and target are both '{src}'")
+                t.error(pos, "target", f"self-tie: source and target are both {quoted(src)}")
                 ok = False
 
             raw_kind = row[i_kind]
@@ -499,7 +513,7 @@ def _check_ties(t: RawTable, state: _State) -> list[Tie]:
                     t.error(
                         pos,
                         "kind",
-                        f"unknown tie kind '{raw_kind.strip()}'; allowed: {_TIE_KIND_LIST}",
+                        f"unknown tie kind {quoted(raw_kind.strip())}; allowed: {_TIE_KIND_LIST}",
                     )
                 else:
                     _required(t, pos, "kind")
@@ -511,7 +525,7 @@ def _check_ties(t: RawTable, state: _State) -> list[Tie]:
                     weight = float(text)
                 except ValueError:
                     if text.strip():
-                        t.error(pos, "weight", f"'{text.strip()}' is not a number")
+                        t.error(pos, "weight", f"{quoted(text.strip())} is not a number")
                         ok = False
                 else:
                     if not 0 < weight < math.inf:
@@ -531,7 +545,9 @@ def _check_ties(t: RawTable, state: _State) -> list[Tie]:
                     start = dates[text] = parse_date(text)
                 if start is None and text.strip():
                     t.error(
-                        pos, "start", f"'{text.strip()}' is not a date (use YYYY or YYYY-MM-DD)"
+                        pos,
+                        "start",
+                        f"{quoted(text.strip())} is not a date (use YYYY or YYYY-MM-DD)",
                     )
                     ok = False
             text = row[i_end]
@@ -540,7 +556,9 @@ def _check_ties(t: RawTable, state: _State) -> list[Tie]:
                 if end == "?":
                     end = dates[text] = parse_date(text)
                 if end is None and text.strip():
-                    t.error(pos, "end", f"'{text.strip()}' is not a date (use YYYY or YYYY-MM-DD)")
+                    t.error(
+                        pos, "end", f"{quoted(text.strip())} is not a date (use YYYY or YYYY-MM-DD)"
+                    )
                     ok = False
                 elif start and end and _before(end, start):
                     t.error(pos, "end", f"{end} is before start {start}")
@@ -609,10 +627,11 @@ def validate(raw: RawBundle) -> Bundle:
     """
     report = raw.report
     tables = raw.tables
-    user_cities, city_lines = _check_cities(tables.get("cities"))
+    user_cities, city_lines, invalid_cities = _check_cities(tables.get("cities"))
     state = _State(
         resolver=CityResolver(user_cities),
         city_lines=city_lines,
+        invalid_cities=invalid_cities,
         city_table=tables.get("cities"),
         sectors=_check_sectors(tables.get("sectors")),
         org_ids=None,
@@ -648,7 +667,7 @@ def _warn_unplaced(cities, state: _State) -> None:
         if city.lat is None:
             pos = state.city_lines.get(f"{fold(city.name)}|{city.country}")
             if pos is not None:
-                t.warn(pos, "lat", f"'{city.name}' has no coordinates; maps cannot place it")
+                t.warn(pos, "lat", f"{quoted(city.name)} has no coordinates; maps cannot place it")
 
 
 def read_bundle(path: str | os.PathLike[str]) -> Bundle:

@@ -21,7 +21,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from operator import attrgetter
+
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from graphtwin.model import (
     COUNTRY_NAMES,
@@ -30,6 +33,7 @@ from graphtwin.model import (
     POTENTIAL_PROPERTIES,
     REL_TYPES,
     STRUCTURAL_RELS,
+    TIE_KINDS,
     TIE_PROPERTIES,
     Bundle,
     city_id,
@@ -96,11 +100,9 @@ def bundle_tables(bundle: Bundle) -> BundleTables:
     orgs = bundle.organisations
 
     # Organisations ------------------------------------------------------------------
-    cols = {name: [] for name in NODE_SCHEMA["Organisation"]}
-    for o in orgs:
-        for name, values in cols.items():
-            values.append(getattr(o, name))
-    out.nodes["Organisation"] = _table(cols, node_arrow_schema("Organisation"))
+    names = list(NODE_SCHEMA["Organisation"])
+    out.nodes["Organisation"] = _table(_transpose(orgs, names), node_arrow_schema("Organisation"))
+    city_of = _city_ids(orgs)
 
     # Cities -------------------------------------------------------------------------
     cities: dict[str, dict] = {}
@@ -114,10 +116,9 @@ def bundle_tables(bundle: Bundle) -> BundleTables:
             "population": c.population,
             "region": c.region,
         }
-    for o in orgs:
-        cid = city_id(o.city, o.country)
+    for (name, country), cid in city_of.items():
         if cid not in cities:
-            cities[cid] = {"id": cid, "name": o.city, "country": o.country}
+            cities[cid] = {"id": cid, "name": name, "country": country}
     city_cols = {name: [c.get(name) for c in cities.values()] for name in NODE_SCHEMA["City"]}
     out.nodes["City"] = _table(city_cols, node_arrow_schema("City"))
 
@@ -139,7 +140,7 @@ def bundle_tables(bundle: Bundle) -> BundleTables:
 
     # Structural relationships -------------------------------------------------------
     out.rels["LOCATED_IN"] = _table(
-        {"src": [o.id for o in orgs], "dst": [city_id(o.city, o.country) for o in orgs]},
+        {"src": [o.id for o in orgs], "dst": [city_of[(o.city, o.country)] for o in orgs]},
         rel_arrow_schema("LOCATED_IN"),
     )
     out.rels["IN_COUNTRY"] = _table(
@@ -153,24 +154,36 @@ def bundle_tables(bundle: Bundle) -> BundleTables:
     )
 
     # Ties: one table per relationship type ------------------------------------------
-    by_type: dict[str, list] = {r: [] for r in REL_TYPES}
-    for t in bundle.ties:
-        by_type[t.rel_type].append(t)
-    for rel_type, ties in by_type.items():
-        cols = {
-            "src": [t.source for t in ties],
-            "dst": [t.target for t in ties],
-            "kind": [t.kind for t in ties],
-            "weight": [t.weight for t in ties],
-            "start": [t.start for t in ties],
-            "end": [t.end for t in ties],
-            "start_year": [t.start_year for t in ties],
-            "end_year": [t.end_year for t in ties],
-            "evidence": [t.evidence for t in ties],
-            "source_url": [t.source_url for t in ties],
-        }
-        out.rels[rel_type] = _table(cols, rel_arrow_schema(rel_type))
+    tie_cols = ["source", "target", "kind", "weight", "start", "end", "evidence", "source_url"]
+    cols = _transpose(bundle.ties, tie_cols)
+    cols["src"], cols["dst"] = cols.pop("source"), cols.pop("target")
+    schema = rel_arrow_schema(next(iter(REL_TYPES)))
+    ties = pa.table({f.name: pa.array(cols[f.name], f.type) for f in schema if f.name in cols})
+    ties = ties.append_column("start_year", _year(ties.column("start")))
+    ties = ties.append_column("end_year", _year(ties.column("end")))
+    ties = ties.select(schema.names)
+    rel_of_kind = {k: t.rel_type for k, t in TIE_KINDS.items()}
+    kinds = ties.column("kind").to_pylist()
+    rel_col = pa.array([rel_of_kind[k] for k in kinds], pa.string())
+    for rel_type in REL_TYPES:
+        mask = pc.equal(rel_col, rel_type)
+        out.rels[rel_type] = ties.filter(mask).cast(rel_arrow_schema(rel_type))
     return out
+
+
+def _transpose(records: list, names: list[str]) -> dict[str, list]:
+    """Columns of slotted records, one C-level ``map(attrgetter)`` pass per column."""
+    return {n: list(map(attrgetter(n), records)) for n in names}
+
+
+def _city_ids(orgs: list) -> dict[tuple[str, str], str]:
+    """City id per distinct (city, country) of the organisations (slugify once each)."""
+    return {key: city_id(*key) for key in dict.fromkeys((o.city, o.country) for o in orgs)}
+
+
+def _year(dates: pa.ChunkedArray) -> pa.Array:
+    """The year (first four characters) of YYYY / YYYY-MM-DD strings, null stays null."""
+    return pc.cast(pc.utf8_slice_codeunits(dates, 0, 4), pa.int64())
 
 
 def node_key(label: str) -> str:

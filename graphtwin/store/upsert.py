@@ -123,9 +123,7 @@ def _conform(old: pa.Table | None, schema: pa.Schema, what: str) -> pa.Table:
     return pa.table(cols, schema=schema)
 
 
-def _merge_properties(
-    both: pd.DataFrame, props: list[str]
-) -> tuple[pd.DataFrame, np.ndarray]:
+def _merge_properties(both: pd.DataFrame, props: list[str]) -> tuple[pd.DataFrame, np.ndarray]:
     """Merge bundle values over stored ones (null keeps stored); flag changed rows."""
     changed = np.zeros(len(both), dtype=bool)
     for p in props:

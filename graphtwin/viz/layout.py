@@ -183,6 +183,20 @@ def banded_positions(
             grid="nogrid",
         )
     xy = np.asarray(layout.coords, dtype=float)
+    # Bounded force layouts pile vertices against the band edges: keep each band's order
+    # along x (and half of it along y) but spread the vertices evenly across the band.
+    bands = np.asarray(band, dtype=int)
+    for b in range(3):
+        members = np.flatnonzero(bands == b)
+        if len(members) < 2:
+            continue
+        for axis, lo_b, span, mix in (
+            (0, lefts[b], widths[b], 1.0),
+            (1, 0.0, height, 0.5),
+        ):
+            ranks = np.argsort(np.argsort(xy[members, axis], kind="stable"), kind="stable")
+            even = lo_b + span * (ranks + 0.5) / len(members)
+            xy[members, axis] = mix * even + (1 - mix) * xy[members, axis]
     xy -= (xy.max(axis=0) + xy.min(axis=0)) / 2
     return [(float(x), float(y)) for x, y in xy]
 
@@ -209,7 +223,7 @@ def mercator(lat: float, lon: float) -> tuple[float, float]:
 def geo_positions(
     cities: Mapping[str, Mapping[str, object]],
     width: float = 900.0,
-    gap: float = 250.0,
+    gap: float = 400.0,
     common_scale: bool = False,
 ) -> tuple[dict[str, tuple[float, float]], dict[str, tuple[float, float]]]:
     """Pixel positions of cities (``{id: {lat, lon, country}}``), one inset per country.
@@ -260,12 +274,52 @@ def geo_positions(
         inset_width = max((x1 - x0) * scale, 120.0)
         for cid, x, y in by_country[country]:
             positions[cid] = (left + (x - x0) * scale, (y - cy) * scale)
-        labels[country] = (left + inset_width / 2, -((y1 - y0) * scale) / 2 - 70.0)
+        # Below the inset: lines between countries arc above the cities.
+        labels[country] = (left + inset_width / 2, ((y1 - y0) * scale) / 2 + 90.0)
         left += inset_width + gap
     shift = left - gap
     positions = {k: (x - shift / 2, y) for k, (x, y) in positions.items()}
     labels = {k: (x - shift / 2, y) for k, (x, y) in labels.items()}
     return positions, labels
+
+
+def close_pairs(xy: np.ndarray, reach: float) -> tuple[np.ndarray, np.ndarray]:
+    """Index pairs (i < j or i != j, each pair once) of points in the same or neighbouring
+    grid cells of side ``reach``: every pair closer than ``reach`` is among them.
+
+    A grid in plain numpy (sort the cell keys, search the neighbours' ranges) keeps
+    decluttering linear in the number of nodes without importing scipy.spatial.
+
+    Example:
+        >>> i, j = close_pairs(np.array([[0.0, 0.0], [1.0, 0.0], [50.0, 0.0]]), 5.0)
+        >>> sorted(zip(i.tolist(), j.tolist()))
+        [(0, 1)]
+    """
+    n = len(xy)
+    cells = np.floor(xy / reach).astype(np.int64)
+    cells -= cells.min(axis=0)
+    width = int(cells[:, 1].max()) + 3
+    key = cells[:, 0] * width + cells[:, 1] + 1
+    order = np.argsort(key, kind="stable")
+    sorted_keys = key[order]
+    found_i, found_j = [], []
+    for dx, dy in ((0, 0), (1, -1), (1, 0), (1, 1), (0, 1)):
+        target = key + dx * width + dy
+        lo = np.searchsorted(sorted_keys, target, side="left")
+        hi = np.searchsorted(sorted_keys, target, side="right")
+        count = hi - lo
+        total = int(count.sum())
+        if total == 0:
+            continue
+        i = np.repeat(np.arange(n), count)
+        offsets = np.arange(total) - np.repeat(np.cumsum(count) - count, count)
+        j = order[np.repeat(lo, count) + offsets]
+        keep = i < j if (dx, dy) == (0, 0) else np.ones(total, dtype=bool)
+        found_i.append(i[keep])
+        found_j.append(j[keep])
+    if not found_i:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(found_i), np.concatenate(found_j)
 
 
 def declutter(
@@ -286,6 +340,23 @@ def declutter(
     if n < 2:
         return xy
     r = np.asarray(radii, dtype=float)
+    reach = 2.0 * float(r.max()) + margin
+    xy = xy + np.random.default_rng(0).normal(scale=1e-3, size=xy.shape)
+    for _ in range(iterations):
+        i, j = close_pairs(xy, reach)
+        if len(i) == 0:
+            break
+        d = xy[i] - xy[j]
+        dist = np.maximum(np.sqrt((d**2).sum(axis=1)), 1e-9)
+        overlap = r[i] + r[j] + margin - dist
+        hit = overlap > 1e-6
+        if not hit.any():
+            break
+        push = d[hit] / dist[hit, None] * (overlap[hit, None] / 2.0)
+        np.add.at(xy, i[hit], push)
+        np.add.at(xy, j[hit], -push)
+    return xy
+    r = np.asarray(radii, dtype=float)
     need = r[:, None] + r[None, :] + margin
     np.fill_diagonal(need, 0.0)
     jitter = np.random.default_rng(0).normal(scale=1e-3, size=xy.shape)
@@ -300,3 +371,50 @@ def declutter(
         push = (d / dist[:, :, None]) * (overlap[:, :, None] / 2.0)
         xy += push.sum(axis=1)
     return xy
+
+
+def radial_positions(
+    g: ig.Graph,
+    centre: int,
+    distance: Sequence[int],
+    spacing: float | None = None,
+    seed: int = 42,
+) -> list[tuple[float, float]]:
+    """Rings around ``centre``: vertices ``distance[i]`` ties away sit on ring ``distance[i]``.
+
+    The angular order on each ring follows a force-directed layout, so partners stay
+    close; a crowded ring is split into several concentric rows. Clearer than a
+    force-directed picture of an ego network, whose centre is always a hairball.
+
+    Example:
+        >>> import igraph as ig
+        >>> g = ig.Graph([(0, 1), (0, 2), (1, 3)])
+        >>> pos = radial_positions(g, 0, [0, 1, 1, 2], spacing=50.0)
+        >>> pos[0], round(math.hypot(*pos[1])) == round(math.hypot(*pos[2]))
+        ((0.0, 0.0), True)
+        >>> math.hypot(*pos[3]) > math.hypot(*pos[1])
+        True
+    """
+    n = g.vcount()
+    if n == 0:
+        return []
+    spacing = spacing or spacing_for(n)
+    force = np.asarray(network_positions(g, spacing=spacing, seed=seed), dtype=float)
+    force -= force[centre]
+    angle = np.arctan2(force[:, 1], force[:, 0])
+    out = np.zeros((n, 2))
+    radius = 0.0
+    for d in range(1, max(distance) + 1):
+        ring = [v for v in range(n) if distance[v] == d]
+        if not ring:
+            continue
+        ring.sort(key=lambda v: angle[v])
+        base = radius + spacing * 2.2
+        rows = max(1, math.ceil(len(ring) * spacing * 0.9 / (2 * math.pi * base)))
+        for i, v in enumerate(ring):
+            r = base + (i % rows) * spacing * 0.9
+            a = 2 * math.pi * i / len(ring)
+            out[v] = (r * math.cos(a), r * math.sin(a))
+        radius = base + (rows - 1) * spacing * 0.9
+    out[centre] = (0.0, 0.0)
+    return [(float(x), float(y)) for x, y in out]

@@ -55,6 +55,7 @@ from graphtwin.viz.layout import (
     declutter,
     geo_positions,
     network_positions,
+    radial_positions,
 )
 
 # --------------------------------------------------------------------------------------
@@ -113,7 +114,7 @@ LABEL_MAX_ON_SCREEN = 22
 #: Organisations whose labels stay readable at the first view.
 LABELLED_TOP = 15
 #: Overlapping shapes are nudged apart up to this many nodes (the cost grows as n²).
-DECLUTTER_MAX_NODES = 600
+DECLUTTER_MAX_NODES = 2500
 #: vis-network physics stays on (for a short stabilisation) only up to this many nodes.
 PHYSICS_MAX_NODES = 200
 #: Rough canvas size used to pick label sizes that are readable when the map opens.
@@ -430,11 +431,26 @@ def _colour_keys(g: ig.Graph, vids: Sequence[int], color_by: str) -> list[str]:
     return [f"community {_fmt(vs[v][attr])}" for v in vids]
 
 
-def _palette(keys: Iterable[str], max_colours: int = len(PALETTE)) -> dict[str, str]:
-    """Colour per category, most frequent first; the rest share the 'other' grey."""
+def _palette(
+    keys: Iterable[str], color_by: str = "", max_colours: int = len(PALETTE)
+) -> dict[str, str]:
+    """Colour per category; the rest share the 'other' grey.
+
+    The most frequent categories get colours. Countries are then coloured in alphabetical
+    order and kinds in vocabulary order, so that GB and KR, or universities, keep their
+    colour from one map to the next.
+    """
     counts = Counter(keys)
     ordered = sorted(counts, key=lambda k: (-counts[k], k))
-    return {k: (PALETTE[i] if i < max_colours else OTHER_COLOUR) for i, k in enumerate(ordered)}
+    coloured, rest = ordered[:max_colours], ordered[max_colours:]
+    if color_by == "country":
+        coloured.sort()
+    elif color_by == "kind":
+        position = {k: i for i, k in enumerate(ORG_KINDS)}
+        coloured.sort(key=lambda k: (position.get(k, len(position)), k))
+    out = {k: PALETTE[i] for i, k in enumerate(coloured)}
+    out.update({k: OTHER_COLOUR for k in rest})
+    return out
 
 
 def _colour_legend(keys: list[str], colours: dict[str, str], color_by: str) -> dict[str, Any]:
@@ -503,6 +519,15 @@ def _line_legend(categories: Iterable[str], extra: Sequence[dict[str, Any]] = ()
 # --------------------------------------------------------------------------------------
 
 
+def size_max(n: int) -> float:
+    """Largest node radius for a map of ``n`` organisations (smaller when crowded).
+
+    >>> size_max(30), size_max(400), size_max(5000)
+    (34.0, 26.0, 20.0)
+    """
+    return SIZE_MAX if n <= 100 else 26.0 if n <= 500 else 20.0
+
+
 def _fit_scale(positions: Sequence[tuple[float, float]], margin: float = 2 * SIZE_MAX) -> float:
     """Roughly the zoom vis-network picks when it fits these positions on the canvas."""
     if not positions:
@@ -538,8 +563,8 @@ def _label_font_sizes(
         if len(chosen) >= max_labels:
             break
         x, y = positions[i][0] * scale, (positions[i][1] + sizes[i]) * scale + 3.0
-        w = 0.56 * readable_px * len(labels[i]) + 6.0
-        box = (x - w / 2, y, x + w / 2, y + readable_px + 4.0)
+        w = 0.6 * readable_px * len(labels[i]) + 8.0
+        box = (x - w / 2, y, x + w / 2, y + readable_px + 8.0)
         if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes):
             continue
         boxes.append(box)
@@ -570,11 +595,12 @@ def _org_nodes(
     """vis nodes, tooltip info, legend sections and search entries for ``vids``."""
     vs = g.vs
     keys = _colour_keys(g, vids, color_by)
-    colours = _palette(keys)
+    colours = _palette(keys, color_by)
     raw_all = _score_values(g, size_score)
     raw = raw_all[list(vids)] if len(vids) else np.array([])
     norm = _normalise(raw) if len(vids) else np.array([])
-    sizes = SIZE_MIN + norm * (SIZE_MAX - SIZE_MIN)
+    smax = size_max(len(vids))
+    sizes = SIZE_MIN + norm * (smax - SIZE_MIN)
     if 1 < len(vids) <= DECLUTTER_MAX_NODES:
         # No organisation hidden under another: nudge overlapping shapes apart.
         xy = declutter(np.asarray(positions, dtype=float), sizes + 3.0)
@@ -942,7 +968,7 @@ def city_pair_map(
     *,
     bridges: Any = None,
     bridge_score: str | None = None,
-    top_bridges: int = 10,
+    top_bridges: int = 5,
     potential: Any = None,
     max_introductions: int = 25,
     max_nodes: int = 400,
@@ -1057,8 +1083,8 @@ def city_pair_map(
     nodes, info, legend, search = _org_nodes(g, vids, positions, color_by, size_score, rank, extra)
     for node in nodes:
         if index[node["id"]] in bridge_rank:
-            node["borderWidth"] = 5
-            node["color"] = {"background": node["color"], "border": "#1b1b1b"}
+            node["borderWidth"] = 4
+            node["color"] = {"background": node["color"], "border": "#111827"}
 
     def category(u: int, v: int) -> str:
         if (u in a_set and v in b_set) or (u in b_set and v in a_set):
@@ -1179,8 +1205,9 @@ def ego_map(
 ) -> MapData:
     """An organisation (``org``: id or exact name) and everything within ``hops`` ties.
 
-    The centre is drawn with a thick border; above ``max_nodes`` the nearest
-    organisations are kept first, then the highest by score.
+    The centre is drawn with a thick border in the middle, the others on rings by their
+    distance from it; above ``max_nodes`` the nearest organisations are kept first, then
+    the highest by score.
 
     Example:
         >>> import igraph as ig
@@ -1213,9 +1240,13 @@ def ego_map(
         v for d in range(hops + 1) for v in _rank_order(rank, g, [u for u in dist if dist[u] == d])
     ]
     vids = by_distance[:max_nodes]
-    positions = _positions(g, vids, lambda sub, _order: network_positions(sub, seed=seed))
-    cx, cy = positions[0]
-    positions = [(x - cx, y - cy) for x, y in positions]
+    positions = _positions(
+        g,
+        vids,
+        lambda sub, order: radial_positions(
+            sub, order.index(centre), [dist[v] for v in order], seed=seed
+        ),
+    )
     extra = {
         v: [["distance", "centre" if dist[v] == 0 else f"{dist[v]} tie(s) away"]] for v in vids
     }
@@ -1228,11 +1259,12 @@ def ego_map(
     legend.append(_line_legend(cats, [{"label": "the centre organisation", "border": True}]))
     shown = len(vids)
     name = g.vs[centre]["name"]
+    ties = "1 tie" if hops == 1 else f"{hops} ties"
     footnote = (
-        f"Showing {shown:,} of {total:,} organisations within {hops} ties "
+        f"Showing {shown:,} of {total:,} organisations within {ties} "
         "(nearest first, then by score)."
         if shown < total
-        else f"All {total:,} organisations within {hops} ties of {name}."
+        else f"All {total:,} organisations within {ties} of {name}."
     )
     view_text = f"{hops}-step neighbourhood of {name}"
     return MapData(
@@ -1350,7 +1382,7 @@ def cities_map(
         str(used[c].get("country") or "?") if color_by == "country" else str(used[c]["name"])
         for c in shown_ids
     ]
-    colours = _palette(keys)
+    colours = _palette(keys, color_by)
     rank_attr = size_attr or _resolve_score(g, None)
     rank = _score_values(g, rank_attr)
     xy = np.array([positions[c] for c in shown_ids]) if shown_ids else np.zeros((0, 2))

@@ -36,8 +36,8 @@ def iframe_html(document: str, height: int = DEFAULT_HEIGHT) -> str:
 def show(map_or_html: Any, height: int = DEFAULT_HEIGHT) -> Any:
     """Display a map (a MapData or a finished HTML string) inline in a notebook.
 
-    Returns an ``IPython.display.HTML`` object, which Jupyter renders when it is the
-    last expression of a cell.
+    Returns an ``IPython.display.IFrame`` whose ``srcdoc`` holds the page; Jupyter
+    renders it when it is the last expression of a cell.
 
     Example (in a notebook cell)::
 
@@ -45,7 +45,16 @@ def show(map_or_html: Any, height: int = DEFAULT_HEIGHT) -> Any:
         from graphtwin.viz.notebook import show
         show(network_map(g, max_nodes=200), height=700)
     """
-    from IPython.display import HTML
+    from IPython.display import IFrame
 
     document = map_or_html if isinstance(map_or_html, str) else map_or_html.to_html()
-    return HTML(iframe_html(document, height))
+    return IFrame(
+        src="",
+        width="100%",
+        height=int(height),
+        extras=[
+            f'srcdoc="{_html.escape(document, quote=True)}"',
+            'sandbox="allow-scripts"',
+            'title="graphtwin map"',
+        ],
+    )

@@ -202,10 +202,33 @@ def test_top_n_with_small_chunks_equals_brute_force():
     top = potential(g, "A", "B", top=15, chunk_elements=37)
     whole = potential(g, "A", "B", top=15)
     np.testing.assert_allclose(top.score, whole.score)
-
+    h = _nx(g)
+    kind_of = dict(zip(ids, orgs["kind"], strict=True))
+    sectors_of = dict(zip(ids, orgs["sectors"], strict=True))
+    business = {"firm", "investor"}
+    checks = {
+        "university": lambda x: kind_of[x] == "university",
+        "s2": lambda x: "s2" in sectors_of[x],
+        "s1": lambda x: "s1" in sectors_of[x],
+        "business": lambda x: kind_of[x] in business,
+    }
     a = [i for i in ids if int(i[1:]) % 3 == 0]
     b = [i for i in ids if int(i[1:]) % 3 == 1]
-    h = _nx(g)
+    for opts in ({"kind": "university"}, {"sector": "s2"}, {"kind": "business", "sector": "s1"}):
+        chunked = potential(g, "A", "B", top=40, chunk_elements=37, **opts)
+        tests = [checks[v] for v in opts.values()]
+        expected = [
+            (x, y)
+            for x in a
+            for y in b
+            if not h.has_edge(x, y) and all(t(x) or t(y) for t in tests)
+        ]
+        assert chunked.attrs["candidates"] == len(expected), opts
+        assert set(zip(chunked.source, chunked.target, strict=True)) <= set(expected)
+        np.testing.assert_allclose(
+            chunked.score, potential(g, "A", "B", top=40, **opts).score, err_msg=str(opts)
+        )
+
     pairs = [(x, y) for x in a for y in b if not h.has_edge(x, y)]
     assert top.attrs["candidates"] == len(pairs)
     df = score_pairs(g, pairs)
@@ -237,6 +260,30 @@ def test_cities_without_ties_still_get_recommendations():
     assert df.iloc[0].bridge is None
     assert "none in the data" in df.iloc[0].reasons[-1]
     assert (df.adamic_adar == 0).all()
+
+
+def test_ties_at_the_cut_off_are_broken_by_name_not_graph_order():
+    # No ties at all: scores come from sectors and kinds only, so many pairs tie.
+    rng = random.Random(5)
+    n = 60
+    ids = [f"o{i:02d}" for i in range(n)]
+    orgs = {
+        "id": ids,
+        "name": [f"Org {i:02d}" for i in range(n)],
+        "kind": [rng.choice(["university", "firm", "council"]) for _ in ids],
+        "city": [("A", "B")[i % 2] for i in range(n)],
+        "country": [("GB", "KR")[i % 2] for i in range(n)],
+        "sectors": [rng.sample(["s1", "s2", "s3"], 1) for _ in ids],
+    }
+    order = list(range(n))
+    rng.shuffle(order)
+    shuffled = {k: [v[i] for i in order] for k, v in orgs.items()}
+    first = potential(graph_from_columns(orgs, {}), "A", "B", top=7, chunk_elements=50)
+    second = potential(graph_from_columns(shuffled, {}), "A", "B", top=7, chunk_elements=90)
+    assert first.score.nunique() < 7  # the cut-off falls inside a tie
+    assert first[["source", "target"]].equals(second[["source", "target"]])
+    for _, group in first.groupby("score", sort=False):
+        assert list(group.source_name) == sorted(group.source_name)
 
 
 def test_filters_keep_pairs_where_either_side_matches(hand):

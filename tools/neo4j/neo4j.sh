@@ -140,10 +140,11 @@ tcp_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 find_python() {
     local c
-    for c in "${GRAPHTWIN_NEO4J_PYTHON:-}" python python3 "$REPO_DIR/.venv/bin/python"; do
+    for c in "${GRAPHTWIN_NEO4J_PYTHON:-}" "$REPO_DIR/.venv/bin/python" python python3; do
         [[ -n "$c" ]] || continue
         command -v "$c" >/dev/null 2>&1 || continue
-        if "$c" -c 'import neo4j' >/dev/null 2>&1; then
+        if "$c" -c 'import importlib.util as u, sys; sys.exit(u.find_spec("neo4j") is None)' \
+            >/dev/null 2>&1; then
             echo "$c"
             return 0
         fi
@@ -224,6 +225,8 @@ dbms.security.auth_enabled=$auth
 server.memory.pagecache.size=256m
 dbms.memory.transaction.total.max=512m
 dbms.usage_report.enabled=false
+# Do not preallocate 256 MB transaction log files per database (test homes stay small).
+db.tx_log.preallocate=false
 # Unsupported internal settings (valid for the pinned 5.26.x): without them a stop
 # waits ~10 s for Bolt/Netty quiet periods; with them it takes < 1 s.
 internal.dbms.bolt.netty_server_shutdown_quiet_period=0
@@ -292,6 +295,13 @@ cmd_start() {
         if [[ "$port" != "$PORT" ]]; then
             die "already running (pid $pid) on port $port, not the requested $PORT: stop it first"
         fi
+        local want="disabled" have
+        [[ -n "${GRAPHTWIN_NEO4J_PASSWORD:-}" ]] && want="enabled"
+        have="$(print_status running "$pid" | sed -n 's/^auth: //p')"
+        if [[ "$have" != "$want" ]]; then
+            die "already running (pid $pid) with auth $have, but auth $want was requested" \
+                "(GRAPHTWIN_NEO4J_PASSWORD): stop it first"
+        fi
         rc=0
         wait_ready "$pid" "$port" || rc=$?
         if ((rc == 0)); then
@@ -320,7 +330,8 @@ cmd_start() {
     log "starting Neo4j (home $HOME_DIR, bolt 127.0.0.1:$PORT) ..."
     # Flags as the official bin/neo4j launcher passes them (heap: -Xms/-Xmx here;
     # server.memory.heap.* and server.jvm.additional are read only by bin/neo4j).
-    # The password is not passed on; the server does not need it.
+    # The password is not passed on; the server does not need it. Lock fds 8/9 are
+    # closed for the child: otherwise the server would hold the locks while it runs.
     env -u GRAPHTWIN_NEO4J_PASSWORD nohup "$(java_bin)" \
         -Xms256m -Xmx1g \
         -XX:+UseG1GC -XX:-OmitStackTraceInFastThrow -XX:+ExitOnOutOfMemoryError \
@@ -332,7 +343,7 @@ cmd_start() {
         -cp "$LIB_DIR/*" \
         org.neo4j.server.CommunityEntryPoint \
         --home-dir="$HOME_DIR" --config-dir="$CONF_DIR" --console-mode \
-        >"$CONSOLE_LOG" 2>&1 </dev/null &
+        >"$CONSOLE_LOG" 2>&1 </dev/null 8>&- 9>&- &
     pid=$!
     echo "$pid" >"$PID_FILE"
 

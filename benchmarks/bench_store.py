@@ -1,0 +1,134 @@
+"""Benchmark: load a generated 46k-organisation / 500k-tie bundle into both stores.
+
+Measures, for the embedded LadybugDB store and a Neo4j 5 server:
+
+* first load (seconds, ties per second), on an empty store;
+* reload of the same bundle (the idempotent path: reads the store, finds nothing to
+  write);
+* projection of the whole graph to igraph (seconds).
+
+Targets (issue [store]): LadybugDB load <= 15 s; Neo4j >= 50,000 ties/s; projection <= 5 s.
+The figures are wall-clock on whatever machine runs this, so they are noisy on a shared
+machine; the script prints them with the ratio to each target and never fails on speed.
+
+Usage:
+    python benchmarks/bench_store.py                       # both stores, 46k / 500k
+    python benchmarks/bench_store.py --orgs 5000 --ties 50000 --no-neo4j
+    python benchmarks/bench_store.py --neo4j-uri bolt://127.0.0.1:7687 --json out.json
+
+Neo4j: the database at --neo4j-uri (default GRAPHTWIN_TEST_NEO4J_URI or
+bolt://127.0.0.1:7687, start it with ``graphtwin neo4j start``) is WIPED first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+TARGETS = {"ladybug_load_s": 15.0, "neo4j_ties_per_s": 50_000.0, "projection_s": 5.0}
+
+
+def timed(fn):
+    started = time.perf_counter()
+    value = fn()
+    return value, time.perf_counter() - started
+
+
+def bench_store(name: str, target: str, bundle, results: dict) -> None:
+    from graphtwin.store import open_store
+
+    ties = len(bundle.ties)
+    with open_store(target) as store:
+        report, seconds = timed(lambda: store.load(bundle))
+        results[f"{name}_load_s"] = seconds
+        results[f"{name}_ties_per_s"] = ties / seconds
+        print(f"{name:8} load        {seconds:8.2f} s  {ties / seconds:12,.0f} ties/s")
+        print(f"{name:8}   {report.summary()}")
+        counts = store.counts()
+        assert counts["Organisation"] == len(bundle.organisations), counts
+        report2, seconds = timed(lambda: store.load(bundle))
+        results[f"{name}_reload_s"] = seconds
+        unchanged = not any(report2.created.values()) and not any(report2.updated.values())
+        print(f"{name:8} reload      {seconds:8.2f} s  (idempotent: nothing written = {unchanged})")
+        assert store.counts() == counts, "reload changed the counts"
+        g, seconds = timed(lambda: store.projection())
+        results[f"{name}_projection_s"] = seconds
+        print(
+            f"{name:8} projection  {seconds:8.2f} s  ({g.vcount():,} vertices, {g.ecount():,} edges)"
+        )
+        scores = {"id": g.vs["id"], "gt_bench": [float(i % 97) for i in range(g.vcount())]}
+        matched, seconds = timed(lambda: store.write_scores(scores))
+        results[f"{name}_write_scores_s"] = seconds
+        print(f"{name:8} write_scores {seconds:7.2f} s  ({matched:,} organisations)")
+
+
+def wipe_neo4j(uri: str) -> None:
+    from graphtwin.store import open_store
+
+    with open_store(uri) as store:
+        store.query(
+            "MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 20000 ROWS", write=True
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--orgs", type=int, default=46_000)
+    parser.add_argument("--ties", type=int, default=500_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--neo4j-uri",
+        default=os.environ.get("GRAPHTWIN_TEST_NEO4J_URI", "bolt://127.0.0.1:7687"),
+    )
+    parser.add_argument("--no-neo4j", action="store_true", help="only the Ladybug store")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args(argv)
+
+    from graphtwin.ingest.synthetic import generate
+
+    bundle, seconds = timed(lambda: generate(args.orgs, args.ties, seed=args.seed))
+    print(f"generated {bundle.summary()[:100]}... in {seconds:.1f} s")
+    results: dict[str, float] = {"orgs": args.orgs, "ties": len(bundle.ties)}
+
+    folder = Path(tempfile.mkdtemp(prefix="graphtwin-bench-"))
+    try:
+        bench_store("ladybug", str(folder / "bench.db"), bundle, results)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+    if not args.no_neo4j:
+        try:
+            wipe_neo4j(args.neo4j_uri)
+        except Exception as exc:  # report and carry on: the Ladybug figures still count
+            print(f"neo4j    skipped: {exc}", file=sys.stderr)
+        else:
+            bench_store("neo4j", args.neo4j_uri, bundle, results)
+            wipe_neo4j(args.neo4j_uri)
+
+    print("\nagainst the targets (ratio > 1 means the target is met):")
+    if "ladybug_load_s" in results:
+        r = TARGETS["ladybug_load_s"] / results["ladybug_load_s"]
+        print(f"  Ladybug load {results['ladybug_load_s']:.2f} s vs <= 15 s: ratio {r:.2f}")
+    if "neo4j_ties_per_s" in results:
+        r = results["neo4j_ties_per_s"] / TARGETS["neo4j_ties_per_s"]
+        print(f"  Neo4j load {results['neo4j_ties_per_s']:,.0f} ties/s vs >= 50,000: ratio {r:.2f}")
+    for name in ("ladybug", "neo4j"):
+        key = f"{name}_projection_s"
+        if key in results:
+            r = TARGETS["projection_s"] / results[key]
+            print(f"  {name} projection {results[key]:.2f} s vs <= 5 s: ratio {r:.2f}")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

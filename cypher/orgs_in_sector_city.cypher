@@ -1,0 +1,10 @@
+// name: orgs_in_sector_city
+// description: Organisations active in a sector (id or name) located in a city.
+// param: sector STRING example=fintech — sector id or name
+// param: city STRING example=Belfast — city name
+// param: country STRING default="" example=GB — country code of the city, if the name is ambiguous
+MATCH (s:Sector)<-[:ACTIVE_IN]-(o:Organisation)-[:LOCATED_IN]->(c:City)
+WHERE (s.id = $sector OR s.name = $sector) AND c.name = $city
+  AND ($country = '' OR c.country = $country)
+RETURN DISTINCT o.id AS id, o.name AS name, o.kind AS kind, c.name AS city, c.country AS country
+ORDER BY name, id

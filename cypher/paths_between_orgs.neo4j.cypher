@@ -1,0 +1,18 @@
+// name: paths_between_orgs
+// description: Paths of up to max_hops ties (at most 4) between two organisations, shortest first, no organisation visited twice.
+// param: org_a STRING example=bcc — start organisation id
+// param: org_b STRING example=etri — end organisation id
+// param: max_hops INT default=3 example=2 — longest path, in ties (1 to 4)
+// param: limit INT default=25 example=10 — at most this many paths
+// Backend variant: Ladybug needs a literal upper bound and spells simple paths ACYCLIC
+// and node properties properties(nodes(p), 'x'); Neo4j has no ACYCLIC and uses list
+// comprehensions. Both cap the pattern at 4 hops and filter length(p) <= $max_hops.
+MATCH p = (a:Organisation {id: $org_a})-[:COLLABORATES_WITH|PARTNERS_WITH|FUNDS|MEMBER_OF|PART_OF|RELATED_TO|SUCCEEDS|ENGAGED_WITH*1..4]-(b:Organisation {id: $org_b})
+WHERE length(p) <= $max_hops
+  AND all(n IN nodes(p) WHERE single(m IN nodes(p) WHERE m = n))
+RETURN length(p) AS hops,
+       [n IN nodes(p) | n.id] AS ids,
+       [n IN nodes(p) | n.name] AS names,
+       [r IN relationships(p) | r.kind] AS kinds
+ORDER BY hops
+LIMIT $limit

@@ -1,0 +1,173 @@
+"""Start, stop and inspect the local Neo4j 5.26 Community server used for development.
+
+A thin wrapper around the repository's ``tools/neo4j/neo4j.sh`` (see
+``tools/neo4j/README.md``): the server jars come from Maven Central, no Docker is needed.
+The script, and so this module, is only available in a source checkout; installed from a
+wheel, every function raises :class:`Neo4jServerError`.
+
+Configuration is read by the script from the environment (inherited by the subprocess):
+``GRAPHTWIN_NEO4J_PORT`` (Bolt port, default 7687), ``GRAPHTWIN_NEO4J_PASSWORD`` (if set,
+auth is enabled with this initial password for user ``neo4j``), ``NEO4J_HOME_DIR``
+(server home, default ``tools/neo4j/home``).
+
+Example:
+    >>> from graphtwin.store import neo4j_server
+    >>> uri = neo4j_server.start()                      # doctest: +SKIP
+    >>> neo4j_server.status()["running"]                # doctest: +SKIP
+    True
+    >>> neo4j_server.stop()                             # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from graphtwin.errors import GraphtwinError
+
+__all__ = ["Neo4jServerError", "script_path", "start", "status", "stop"]
+
+#: Exit code of ``neo4j.sh status`` when the server is not running.
+_EXIT_STOPPED = 3
+#: Seconds ``stop`` may take: the script waits up to 60 s, then SIGKILLs.
+_STOP_TIMEOUT = 120
+
+
+class Neo4jServerError(GraphtwinError, RuntimeError):
+    """The local Neo4j server could not be started, stopped or queried.
+
+    Also raised when ``tools/neo4j`` is missing (graphtwin installed from a wheel rather
+    than run from a source checkout).
+    """
+
+
+def _tools_dir() -> Path:
+    return Path(__file__).resolve().parents[2] / "tools" / "neo4j"
+
+
+def script_path() -> Path:
+    """Return the path of ``tools/neo4j/neo4j.sh``.
+
+    Raises:
+        Neo4jServerError: the script is not there (not a source checkout).
+    """
+    script = _tools_dir() / "neo4j.sh"
+    if not script.is_file():
+        raise Neo4jServerError(
+            f"the local Neo4j tooling is not available: {script} does not exist. "
+            "It ships only with a source checkout of graphtwin (tools/neo4j), not with "
+            "an installed wheel; run a Neo4j 5 server yourself and pass its bolt:// URI."
+        )
+    return script
+
+
+def _run(
+    command: str, *args: str, env: dict[str, str] | None = None, timeout: float | None = None
+) -> subprocess.CompletedProcess[str]:
+    script = script_path()
+    full_env = dict(os.environ if env is None else env)
+    # Let the readiness probe use this interpreter if it has the neo4j driver.
+    full_env.setdefault("GRAPHTWIN_NEO4J_PYTHON", sys.executable)
+    try:
+        return subprocess.run(
+            ["bash", str(script), command, *args],
+            cwd=script.parent,
+            env=full_env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except FileNotFoundError as exc:  # no bash
+        raise Neo4jServerError(f"cannot run {script}: {exc}") from exc
+    except subprocess.TimeoutExpired as exc:
+        raise Neo4jServerError(
+            f"'neo4j.sh {command}' did not finish within {timeout:.0f}s"
+        ) from exc
+
+
+def _fail(command: str, proc: subprocess.CompletedProcess[str]) -> Neo4jServerError:
+    lines = (proc.stderr or "").strip().splitlines()
+    detail = "\n".join(lines[-40:]) or (proc.stdout or "").strip() or "(no output)"
+    return Neo4jServerError(f"neo4j.sh {command} failed (exit {proc.returncode}):\n{detail}")
+
+
+def _parse(stdout: str) -> dict[str, str]:
+    """Parse the ``key: value`` lines that ``neo4j.sh start|status`` print on stdout."""
+    out: dict[str, str] = {}
+    for line in stdout.splitlines():
+        key, sep, value = line.partition(": ")
+        if sep and key and " " not in key:
+            out[key.strip()] = value.strip()
+    return out
+
+
+def start(port: int | None = None, timeout: int = 120) -> str:
+    """Start the local server if it is not running and wait until Bolt answers.
+
+    Idempotent: a server already running for the same home and port is left alone.
+    The first call downloads the jars with Maven (once) and creates the databases,
+    which takes tens of seconds.
+
+    Args:
+        port: Bolt port on 127.0.0.1; None means ``GRAPHTWIN_NEO4J_PORT`` or 7687.
+        timeout: seconds to wait for Bolt to answer (excluding a first jar download).
+
+    Returns:
+        The Bolt URI, e.g. ``"bolt://127.0.0.1:7687"``.
+
+    Raises:
+        Neo4jServerError: the tooling is missing, the port is taken, the server died
+            or did not answer in time (the message includes the tail of its log).
+    """
+    env = dict(os.environ)
+    if port is not None:
+        if not 0 < int(port) < 65536:
+            raise Neo4jServerError(f"invalid port: {port}")
+        env["GRAPHTWIN_NEO4J_PORT"] = str(int(port))
+    proc = _run("start", "--timeout", str(int(timeout)), env=env)
+    if proc.returncode != 0:
+        raise _fail("start", proc)
+    uri = _parse(proc.stdout).get("bolt_uri")
+    if not uri:
+        raise Neo4jServerError(f"neo4j.sh start printed no bolt_uri:\n{proc.stdout}")
+    return uri
+
+
+def stop() -> None:
+    """Stop the local server (SIGTERM, SIGKILL after 60 s). Does nothing if it is stopped.
+
+    Raises:
+        Neo4jServerError: the tooling is missing or the script failed.
+    """
+    proc = _run("stop", timeout=_STOP_TIMEOUT)
+    if proc.returncode != 0:
+        raise _fail("stop", proc)
+
+
+def status() -> dict[str, Any]:
+    """Describe the local server.
+
+    Returns:
+        ``{"running": bool, "pid": int | None, "bolt_uri": str, "home": str,
+        "auth": bool}``. ``bolt_uri`` is the URI the server uses (or would use).
+        "running" means the server process is alive, not that Bolt answers yet.
+
+    Raises:
+        Neo4jServerError: the tooling is missing or the script failed.
+    """
+    proc = _run("status", timeout=60)
+    if proc.returncode not in (0, _EXIT_STOPPED):
+        raise _fail("status", proc)
+    info = _parse(proc.stdout)
+    pid = info.get("pid", "-")
+    return {
+        "running": proc.returncode == 0,
+        "pid": int(pid) if pid.isdigit() else None,
+        "bolt_uri": info.get("bolt_uri", ""),
+        "home": info.get("home", ""),
+        "auth": info.get("auth") == "enabled",
+    }

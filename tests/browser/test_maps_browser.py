@@ -1,0 +1,245 @@
+"""Every map view in headless Chromium: offline, drawn, safe, readable.
+
+The maps are built from the real UK–Korea demo bundle plus two hostile records: an
+organisation named ``<img src=x onerror=alert(1)>`` and a city named
+``<script>alert(2)</script>``. Pages load with the network cut off; screenshots and the
+HTML files are kept in tests/artifacts/maps/ for people to look at.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from mapbrowser import canvas_ink, no_alert, open_map
+
+from graphtwin.analysis.projection import graph_from_bundle
+from graphtwin.ingest import read_bundle
+from graphtwin.ingest.demo import demo_bundle_path
+from graphtwin.model import City, Organisation, Tie
+from graphtwin.viz.maps import cities_map, city_pair_map, ego_map, network_map
+
+pytestmark = pytest.mark.browser
+
+XSS_NAME = "<img src=x onerror=alert(1)>"
+XSS_CITY = "<script>alert(2)</script>"
+XSS_REASON = "<b onmouseover=alert(3)>shared</b> partner"
+VIEWS = ("network", "network-large", "city-pair", "ego", "cities")
+
+
+@pytest.fixture(scope="module")
+def graph():
+    """Demo data + an XSS-named organisation in Belfast tied across to Sejong, + an
+    XSS-named city, with PageRank as the gt_pagerank score."""
+    bundle = read_bundle(demo_bundle_path())
+    by_city: dict[str, list[str]] = {}
+    for o in bundle.organisations:
+        by_city.setdefault(o.city, []).append(o.id)
+    belfast, sejong = by_city["Belfast"], by_city["Sejong"]
+    bundle.organisations.append(
+        Organisation("xss-org", XSS_NAME, "firm", "Belfast", "GB", sectors=("smart-cities",))
+    )
+    bundle.cities.append(City(XSS_CITY, "GB", lat=52.5, lon=-1.5, population=1000))
+    bundle.organisations.append(
+        Organisation("xss-city-org", "Harmless Ltd", "firm", XSS_CITY, "GB")
+    )
+    bundle.ties += [
+        Tie("xss-org", belfast[0], "project", start="2021"),
+        Tie("xss-org", sejong[0], "mou", start="2022", evidence=XSS_NAME),
+        Tie("xss-city-org", "xss-org", "meeting"),
+    ]
+    g = graph_from_bundle(bundle)
+    g.vs["gt_pagerank"] = g.pagerank(weights="weight")
+    return g
+
+
+@pytest.fixture(scope="module")
+def big_graph():
+    """2,000 synthetic organisations (top 300 shown) plus the XSS organisation."""
+    from graphtwin.ingest.synthetic import generate
+
+    bundle = generate(2000, 8000, seed=11)
+    first = bundle.organisations[0]
+    bundle.organisations.append(
+        Organisation("xss-org", XSS_NAME, "firm", first.city, first.country)
+    )
+    hubs = [o.id for o in bundle.organisations[:40]]
+    bundle.ties += [Tie("xss-org", h, "project") for h in hubs]
+    g = graph_from_bundle(bundle)
+    g.vs["gt_pagerank"] = g.pagerank(weights="weight")
+    return g
+
+
+@pytest.fixture(scope="module")
+def map_files(graph, big_graph, artifacts) -> dict[str, Path]:
+    folder = artifacts / "maps"
+    folder.mkdir(parents=True, exist_ok=True)
+    ids = np.array(graph.vs["id"])
+    belfast = [i for i, c in zip(ids, graph.vs["city"], strict=True) if c == "Belfast"]
+    sejong = [i for i, c in zip(ids, graph.vs["city"], strict=True) if c == "Sejong"]
+    bridges = pd.DataFrame({"id": ["xss-org", belfast[1]], "bridge_score": [0.9, 0.5]})
+    bridges["reason"] = [XSS_REASON, "tied to both cities"]
+    potential = pd.DataFrame(
+        {
+            "source": ["xss-org", belfast[2]],
+            "target": [sejong[1], sejong[2]],
+            "score": [0.8, 0.6],
+            "reasons": [[XSS_REASON], ["same sector"]],
+        }
+    )
+    maps = {
+        "network": network_map(graph, dataset="demo + hostile names"),
+        "network-large": network_map(big_graph, max_nodes=300, dataset="synthetic 2,000"),
+        "city-pair": city_pair_map(
+            graph, "Belfast", "Sejong", bridges=bridges, potential=potential, dataset="demo"
+        ),
+        "ego": ego_map(graph, "xss-org", hops=2, dataset="demo"),
+        "cities": cities_map(graph, dataset="demo"),
+    }
+    return {view: m.write(folder / f"{view}.html") for view, m in maps.items()}
+
+
+def test_every_view_is_built(map_files):
+    assert sorted(map_files) == sorted(VIEWS)
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_loads_offline_and_draws(browser, map_files, artifacts, view):
+    path = map_files[view]
+    html = path.read_text(encoding="utf-8")
+    external = re.findall(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//[^"'\s>]*""", html, re.I)
+    assert external == [], f"external URLs in src/href: {external}"
+    assert not re.search(r"<(?:link|iframe|img|object|embed)\b", html, re.I)
+
+    load = open_map(browser, path)
+    assert load.outside() == [], f"requests beyond the file: {load.outside()}"
+    assert load.failed == [], f"failed requests: {load.failed}"
+    severe = [m for m in load.console if m.get("level") == "SEVERE"]
+    assert severe == [], f"console errors: {severe}"
+    dom_urls = browser.execute_script(
+        "return Array.from(document.querySelectorAll('[src],[href]'))"
+        ".map(function (e) { return e.getAttribute('src') || e.getAttribute('href'); })"
+    )
+    assert [u for u in dom_urls if re.match(r"\s*(https?:)?//", u or "")] == []
+
+    ink, total = canvas_ink(browser)
+    assert total > 0, "no network canvas"
+    assert ink > 0.005 * total, f"canvas nearly blank: {ink} of {total} pixels painted"
+    legend = browser.find_element("id", "gt-legend").text
+    assert "Colour" in legend and "Size" in legend and "Lines" in legend
+    title = browser.find_element("id", "gt-title").text
+    assert title and browser.find_element("id", "gt-subtitle").text
+    footnote = browser.find_element("id", "gt-footnote").text
+    if view == "network-large":
+        assert footnote.startswith("Showing 300 of 2,001 organisations")
+    time.sleep(0.2)
+    shot = artifacts / "maps" / f"{view}.png"
+    browser.save_screenshot(str(shot))
+    assert shot.stat().st_size > 10_000
+    print(f"{view}: drawn at {load.drawn_ms:.0f} ms after navigation start; {footnote}")
+
+
+def _node_for(view: str) -> tuple[str, str]:
+    """(node id, text that must appear verbatim) for the hostile record of each view."""
+    if view == "cities":
+        return "GB-script-alert-2-script", XSS_CITY
+    return "xss-org", XSS_NAME
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_hostile_names_stay_text(browser, map_files, view):
+    load = open_map(browser, map_files[view])
+    assert no_alert(browser)
+    assert (
+        browser.execute_script("return document.querySelectorAll('img, script[src]').length") == 0
+    )
+    node_id, text = _node_for(view)
+
+    # Search list: the name appears as text, and is a result for a search on it.
+    box = browser.find_element("id", "gt-search")
+    box.clear()
+    box.send_keys(text[:12])
+    items = browser.find_elements("css selector", "#gt-results li")
+    assert any(text in li.text for li in items), [li.text for li in items]
+
+    # Tooltip builder: readable text, no element made from the name.
+    tip_text, tip_html_elements = browser.execute_script(
+        "var c = window.graphtwinMap.tooltipFor('node', arguments[0]);"
+        "return [c.textContent, c.querySelectorAll('img, script, b').length];",
+        node_id,
+    )
+    assert text in tip_text
+    assert tip_html_elements == 0
+
+    # A real hover: focus the node, move the mouse onto it, read the tooltip.
+    browser.execute_script("window.graphtwinMap.focusNode(arguments[0]);", node_id)
+    where = (
+        "var n = window.graphtwinMap.network; var id = arguments[0];"
+        "var p = n.canvasToDOM(n.getPositions([id])[id]); return [p.x, p.y];"
+    )
+    x, y = browser.execute_script(where, node_id)
+    for _ in range(100):  # wait until the focus animation has settled
+        time.sleep(0.1)
+        x1, y1 = browser.execute_script(where, node_id)
+        if abs(x1 - x) < 0.5 and abs(y1 - y) < 0.5:
+            break
+        x, y = x1, y1
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    stage = browser.find_element("id", "gt-network")
+    w, h = stage.size["width"], stage.size["height"]
+    # Start from a corner: focusing centres the node where the last test left the mouse.
+    ActionChains(browser).move_to_element_with_offset(stage, 5 - w // 2, 5 - h // 2).perform()
+    ActionChains(browser).move_to_element_with_offset(
+        stage, int(x - w / 2), int(y - h / 2)
+    ).perform()
+    tooltip = browser.find_element("id", "gt-tooltip")
+    for _ in range(40):
+        if tooltip.is_displayed():
+            break
+        time.sleep(0.05)
+    assert tooltip.is_displayed(), "hovering the node showed no tooltip"
+    shown = tooltip.text
+    assert text in shown
+    first_row = "country" if view == "cities" else "kind"
+    assert first_row in shown and (
+        "organisations" in shown if view == "cities" else "city" in shown
+    )
+    details = browser.find_element("id", "gt-details").text
+    assert text in details, "selecting the node should show its details"
+    assert no_alert(browser)
+    assert load.failed == []
+
+
+def test_introduction_reasons_are_text(browser, map_files):
+    open_map(browser, map_files["city-pair"])
+    texts = browser.execute_script(
+        "var m = window.graphtwinMap; return m.edges.getIds()"
+        ".filter(function (id) { return id.charAt(0) === 'p'; })"
+        ".map(function (id) { return m.tooltipFor('edge', id).textContent; });"
+    )
+    assert len(texts) == 2
+    assert any(XSS_REASON in t for t in texts)
+    dashed = browser.execute_script(
+        "return window.graphtwinMap.edges.get().filter(function (e) { return e.dashes; }).length"
+    )
+    assert dashed == 2
+    assert no_alert(browser)
+
+
+def test_legend_colour_hides_and_shows_nodes(browser, map_files):
+    open_map(browser, map_files["network"])
+    visible = (
+        "return window.graphtwinMap.nodes.get().filter(function (n) { return !n.hidden; }).length"
+    )
+    before = browser.execute_script(visible)
+    item = browser.find_elements("css selector", ".gt-legend-section.color .gt-legend-item")[0]
+    item.click()
+    after = browser.execute_script(visible)
+    assert 0 < after < before
+    item.click()
+    assert browser.execute_script(visible) == before
