@@ -257,8 +257,9 @@ def _check_sectors(t: RawTable | None) -> dict[str, Sector]:
             continue
         first[sid] = pos
         sector = Sector(sid, row[i_name].strip() or sid)
-        for key in (slugify(sector.name), slugify(sid), sid):
-            lookup[key] = sector
+        lookup[sid] = sector  # an id always names its own sector
+        for key in (slugify(sid), slugify(sector.name)):
+            lookup.setdefault(key, sector)  # slugs never take an id's place
     return lookup
 
 

@@ -66,8 +66,32 @@ def safe_json(value: Any) -> str:
         >>> safe_json([float("nan"), "a&b"])
         '[null,"a\\\\u0026b"]'
     """
-    text = json.dumps(_clean(value), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    try:  # fast path: plain values (numpy scalars converted on the way)
+        text = _dumps(value)
+    except ValueError:  # NaN or infinity somewhere: clean the whole value, then retry
+        text = _dumps(_clean(value))
     return _JSON_ESCAPE_RE.sub(lambda m: _JSON_ESCAPES[m.group(0)], text)
+
+
+def _numpy_default(o: Any) -> Any:
+    if hasattr(o, "item") and callable(o.item):
+        item = o.item()
+        if isinstance(item, float) and not math.isfinite(item):
+            raise ValueError("non-finite number")
+        return item
+    if hasattr(o, "tolist"):
+        return o.tolist()
+    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(
+        value,
+        ensure_ascii=False,
+        separators=(",", ":"),
+        allow_nan=False,
+        default=_numpy_default,
+    )
 
 
 def _vis_dir() -> Path:

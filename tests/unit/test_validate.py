@@ -578,3 +578,23 @@ def test_long_values_are_shortened_in_messages(tmp_path: Path) -> None:
     folder = write(tmp_path / "b", organisations=f"{ORG_HEADER}x,X,{kind},Belfast,GB\n")
     (problem,) = problems_of(folder)
     assert f"unknown organisation kind '{'k' * 79}…' (200 characters); allowed:" in problem
+
+
+def test_sector_ids_win_over_names(tmp_path: Path) -> None:
+    folder = write(
+        tmp_path / "b",
+        organisations="id,name,kind,city,country,sectors\n"
+        "x,X,firm,Belfast,GB,fintech;FINTECH;Money\ny,Y,firm,Busan,KR,Smart Cities;money\n",
+        sectors="id,name\nfintech,Financial technology\npay,Fintech\nmoney,Money matters\n"
+        "smart-cities,Smart cities\n",
+    )
+    b = read_bundle(folder)
+    assert [o.sectors for o in b.organisations] == [
+        ("fintech", "money"),
+        ("smart-cities", "money"),
+    ]
+    assert [(s.id, s.name) for s in b.sectors] == [
+        ("fintech", "Financial technology"),
+        ("money", "Money matters"),
+        ("smart-cities", "Smart cities"),
+    ]
