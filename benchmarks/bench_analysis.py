@@ -191,7 +191,7 @@ def run_networkx(metric: str, g) -> str:
     G = to_networkx(h)
     n = h.vcount()
     pivots, info = choose_pivots(range(n), None, None, 0, EXACT_LIMIT, h.ecount())
-    label = info.label()
+    label = info.label() if metric in ("harmonic", "betweenness") else ""
     start_hwm = hwm_mb()
     t0 = time.perf_counter()
     if metric == "degree+strength":
@@ -224,9 +224,11 @@ def run_networkx(metric: str, g) -> str:
     elif metric == "constraint":
         nx.constraint(G, weight="weight")
     elif metric == "effective size":
-        # nodes=...: the per-node path; the vectorised one is dense n×n and, weighted,
-        # wrong in networkx 3.6 (networkx PR #8906)
-        nx.effective_size(G, nodes=list(G), weight="weight")
+        # Unweighted (Borgatti's formula, per node): networkx's weighted per-node path is
+        # O(deg³) per node, and its vectorised path builds dense n × n matrices and, for
+        # weights, is wrong in networkx 3.6 (networkx PR #8906).
+        nx.effective_size(G, nodes=list(G))
+        label = "unweighted"
     elif metric == "cut points":
         list(nx.articulation_points(G))
     elif metric == "bridge ties":

@@ -151,7 +151,7 @@ def main() -> None:
     try:
         for n in args.sizes:
             g = synthetic_graph(n)
-            build, m = timed(lambda g=g, n=n: network_map(g, max_nodes=n))
+            build, m = timed(lambda g=g, n=n: network_map(g, max_nodes=n), repeat=2)
             path = out / f"network-{n}.html"
             write, _ = timed(lambda m=m, path=path: m.write(path))
             size_mb = path.stat().st_size / 1e6

@@ -144,7 +144,7 @@ SCHEMA: dict[str, dict[str, Callable[[Any], Any]]] = {
     "twins.options": {
         "lq_reference": _choice("country", "graph"),
         "specialisation_lq": _positive,
-        "size_adjust": _boolean,
+        "size_adjust": _choice("expected", "per_org", "none"),
         "perturbation": _fraction,
         "stability_top": _count,
     },
@@ -193,7 +193,7 @@ class TwinsConfig:
     capacity_parts: dict[str, float]
     lq_reference: str
     specialisation_lq: float
-    size_adjust: bool
+    size_adjust: str
     perturbation: float
     stability_top: int
 

@@ -24,19 +24,24 @@ gets 1, the weakest 0) and combined with the weights of weights.toml ``[twins]``
     specialisations (LQ >= ``specialisation_lq``) that only one holds, and the share of
     the union of their organisation kinds that only one has.
 ``existing_ties``
-    log(1 + summed weight of ties between the two cities).
+    summed weight of the ties between the two cities (size-adjusted, see below).
 ``proximity``
-    Mean of log(1 + two-step paths between the cities) (paths a–w–b with a in A, b in
+    Mean of the (size-adjusted) two-step paths between the cities (paths a–w–b with a in A, b in
     B, w anywhere: ``(A·C)ᵀ(A·C)`` with C the organisation × city incidence) and the best
     Adamic–Adar score of an untied pair across the two cities (the network part of
     ``potential``; its sector and kind parts are in synergy and complementarity).
 ``brokers``
-    log(1 + organisations outside both cities that are tied to both): who can introduce
-    them. ``Zᵀ Z`` with Z = [organisation has a partner in the city], minus the members.
+    Organisations outside both cities that are tied to both (size-adjusted): who can
+    introduce them. ``Zᵀ Z`` with Z = [organisation has a partner in the city], minus the members.
 
-With ``size_adjust`` (default) tie weight, two-step paths and brokers are divided by the
-geometric mean of the two cities' organisation counts before the log ("per
-organisation"), so that capitals do not win on size alone (Tier 2/3 cities count).
+Size: tie weight, two-step paths and brokers grow with the two cities' sizes, so by
+default (``size_adjust = "expected"``) each is scored as log(1 + observed / (expected +
+1)), the expectation taken under random mixing that keeps every organisation's number
+of partners: a pair scores high when it is more connected than its size predicts, none
+at all scores 0, and the +1 keeps tiny expectations from exploding. The raw counts and
+expectations are reported beside the scores.
+``"per_org"`` divides by the geometric mean of the organisation counts instead, ``"none"``
+uses log(1 + observed).
 
 Rank stability: each weight is multiplied by ``1 - p`` and ``1 + p`` (p = 0.25) one at a
 time (the others kept, all renormalised); ``rank_range`` is the best and worst rank over
@@ -330,19 +335,20 @@ def twins(
     mix_fit = ct.sphere_share[ia] @ ix.M @ ct.sphere_share[ib].T
     complementarity = (mix_fit + spec_comp + kind_comp) / 3
 
-    adj = geo if cfg.size_adjust else np.ones_like(geo)
+    expected = _expected(g, ix, ct, ia, ib)
+    relational = {
+        k: _adjusted(observed, expected[k], geo, cfg.size_adjust)
+        for k, observed in (("ties", weight), ("paths", paths), ("brokers", brokers))
+    }
     raw_components = {
         "capacity": capacity,
         "synergy": synergy,
         "complementarity": complementarity,
-        "existing_ties": np.log1p(weight / adj),
-        "proximity": None,
-        "brokers": np.log1p(brokers / adj),
+        "existing_ties": relational["ties"],
+        "brokers": relational["brokers"],
     }
-    comps = {k: _minmax(v.ravel()) for k, v in raw_components.items() if v is not None}
-    comps["proximity"] = 0.5 * _minmax(np.log1p(paths / adj).ravel()) + 0.5 * _minmax(
-        best_aa.ravel()
-    )
+    comps = {k: _minmax(v.ravel()) for k, v in raw_components.items()}
+    comps["proximity"] = 0.5 * _minmax(relational["paths"].ravel()) + 0.5 * _minmax(best_aa.ravel())
     progress(4, 5, "twins: ranking")
 
     # Composite, rank and stability
@@ -414,6 +420,8 @@ def twins(
             "two_step_paths": int(paths[i, j]),
             "best_adamic_adar": float(best_aa[i, j]),
             "broker_count": int(brokers[i, j]),
+            "brokers_expected": float(expected["brokers"][i, j]),
+            "tie_weight_expected": float(expected["ties"][i, j]),
             "top_brokers": broker_names,
         }
         contrib = {k: w[n] / w.sum() * comps[k][p] for n, k in enumerate(TWINS_COMPONENTS)}
@@ -440,9 +448,11 @@ def twins(
                 "ties": facts["ties"],
                 "tie_weight": facts["tie_weight"],
                 "ties_per_org": float(weight[i, j] / geo[i, j]) if geo[i, j] else 0.0,
+                "tie_weight_expected": float(expected["ties"][i, j]),
                 "two_step_paths": facts["two_step_paths"],
                 "best_adamic_adar": facts["best_adamic_adar"],
                 "broker_count": facts["broker_count"],
+                "brokers_expected": float(expected["brokers"][i, j]),
                 "top_brokers": broker_names,
                 "city_id_a": ida,
                 "city_id_b": idb,
@@ -453,6 +463,54 @@ def twins(
     df = pd.DataFrame(rows)
     df.attrs["pairs"] = len(score)
     return df
+
+
+def _adjusted(observed: np.ndarray, expected: np.ndarray, geo: np.ndarray, how: str) -> np.ndarray:
+    """A relational figure scored against size (see ``size_adjust`` in weights.toml)."""
+    if how == "expected":
+        return np.log1p(observed / (expected + 1.0))
+    if how == "per_org":
+        return np.log1p(observed / np.maximum(geo, 1e-12))
+    return np.log1p(observed)
+
+
+def _expected(
+    g: ig.Graph, ix: LinkIndex, ct: _Cities, ia: np.ndarray, ib: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Expected tie weight, two-step paths and brokers between every two cities under
+    random mixing: every tie end lands on city x with probability K_x / 2M, where K_x is
+    the summed degree (strength for weights) of its organisations and 2M the sum over all.
+
+    ties: S_a S_b / 2W (strengths); paths: sum_w k_w (k_w - 1) K_a K_b / (2M)^2;
+    brokers: sum over w outside a and b of P(w has a partner in a) P(w has a partner in
+    b), with P = 1 - (1 - K_x / 2M)^k_w.
+    """
+    strength = np.asarray(ix.W.sum(axis=1)).ravel()
+    s_city = np.asarray(ct.C.T @ strength).ravel()
+    k_city = np.asarray(ct.C.T @ ix.deg).ravel()
+    two_w, two_m = max(strength.sum(), 1e-12), max(ix.deg.sum(), 1e-12)
+    ties = np.outer(s_city[ia], s_city[ib]) / two_w
+    d2 = float((ix.deg * (ix.deg - 1)).sum())
+    paths = d2 * np.outer(k_city[ia], k_city[ib]) / two_m**2
+    share_a = np.clip(k_city[ia] / two_m, 0, 1)
+    share_b = np.clip(k_city[ib] / two_m, 0, 1)
+    # Group organisations by degree (few distinct values) and by city.
+    has = ix.deg > 0
+    degs, inverse = np.unique(ix.deg[has], return_inverse=True)
+    counts = np.bincount(inverse, minlength=len(degs)).astype(float)
+    members = np.flatnonzero(has)
+    in_city = ct.col[members] >= 0
+    by_city = sp.csr_matrix(
+        (np.ones(int(in_city.sum())), (ct.col[members][in_city], inverse[in_city])),
+        shape=(len(ct.all_ids), len(degs)),
+    ).toarray()  # cities × distinct degrees
+    pa = 1 - (1 - share_a[None, :]) ** degs[:, None]  # distinct degrees × cities A
+    pb = 1 - (1 - share_b[None, :]) ** degs[:, None]
+    brokers = (pa * counts[:, None]).T @ pb
+    brokers -= (by_city[ia] * pa.T) @ pb  # members of A are not brokers
+    brokers -= pa.T @ (by_city[ib].T * pb)  # nor members of B
+    brokers = np.maximum(brokers, 0.0)
+    return {"ties": ties, "paths": paths, "brokers": brokers}
 
 
 def _strongest(mask: np.ndarray, lq: np.ndarray, names: list[str]) -> list[str]:
@@ -560,7 +618,10 @@ def _driver_words(component: str, f: dict[str, Any], row: dict[str, Any]) -> str
         return f"complementarity ({detail})"
     if component == "existing_ties":
         noun = "tie" if f["ties"] == 1 else "ties"
-        return f"existing ties ({f['ties']} {noun}, weight {f['tie_weight']:g})"
+        return (
+            f"existing ties ({f['ties']} {noun}, weight {f['tie_weight']:g}; "
+            f"{f['tie_weight_expected']:,.1f} expected from size alone)"
+        )
     if component == "proximity":
         return (
             f"proximity ({f['two_step_paths']} two-step paths; best untied pair "
@@ -570,5 +631,6 @@ def _driver_words(component: str, f: dict[str, Any], row: dict[str, Any]) -> str
         names = ", ".join(f["top_brokers"])
         eg = f", e.g. {names}" if names else ""
         noun = "organisation" if f["broker_count"] == 1 else "organisations"
-        return f"brokers ({f['broker_count']} {noun} tied to both{eg})"
+        exp = f"; {f['brokers_expected']:,.1f} expected from size alone"
+        return f"brokers ({f['broker_count']:,} {noun} tied to both{eg}{exp})"
     return component

@@ -383,7 +383,7 @@ def bridges(
             exact=True if exact else None,
             pivots=pivots,
             seed=seed,
-            explain=top or 25,
+            explain=top or h.vcount(),
             simple=h,
         )
         note(ctx, f"computed bridging metrics in {time.perf_counter() - start:.1f}s")

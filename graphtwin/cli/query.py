@@ -14,13 +14,16 @@ from graphtwin.errors import QueryError
         "\b\n"
         '  graphtwin query "MATCH (o:Organisation) RETURN o.country AS country, count(*) AS n"\n'
         '  graphtwin query "MATCH (o:Organisation {id: $id}) RETURN o" -p id=qub --format json\n'
-        '  graphtwin query "MATCH (o:Organisation) WHERE o.founded < $y RETURN o.name" -p y:int=1900\n'
+        '  graphtwin query "MATCH (o:Organisation) WHERE o.founded < $y RETURN o.name" \\\n'
+        "      -p y:int=1900\n"
         "  graphtwin query --name ties_between_cities -p city_a=Belfast -p city_b=Sejong\n"
         "  graphtwin query --write \"MATCH (o:Organisation {id: 'x'}) SET o.size = 'large'\""
     )
 )
 @click.argument("cypher", required=False)
-@click.option("--name", "-n", "name", help="Run a named query from the library (graphtwin queries).")
+@click.option(
+    "--name", "-n", "name", help="Run a named query from the library (graphtwin queries)."
+)
 @click.option(
     "--param",
     "-p",

@@ -428,10 +428,8 @@ class CypherStore:
         for batch in self._batches(table):
             prefix, params, ref = self._bind(batch)
             sets = ", ".join(f"o.{q(n)} = {ref(n)}" for n in names)
-            rows = self._write(
-                f"{prefix} MATCH (o:Organisation {{id: {ref('k')}}}) SET {sets} RETURN count(o) AS n",
-                params,
-            )
+            match = f"MATCH (o:Organisation {{id: {ref('k')}}})"
+            rows = self._write(f"{prefix} {match} SET {sets} RETURN count(o) AS n", params)
             matched += int(rows[0][0]) if rows else 0
         return matched
 

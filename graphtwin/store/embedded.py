@@ -24,6 +24,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -172,10 +173,8 @@ class LadybugStore(CypherStore):
         return QueryResult(columns=columns, rows=rows)
 
     def _rollback(self) -> None:
-        try:
+        with contextlib.suppress(QueryError):  # the engine may have ended it already
             self._exec("ROLLBACK")
-        except QueryError:
-            pass  # the engine already ended the transaction
 
     def _write(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[list[Any]]:
         res = self._exec(cypher, params)

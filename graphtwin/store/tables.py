@@ -20,7 +20,6 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
 from operator import attrgetter
 
 import pyarrow as pa

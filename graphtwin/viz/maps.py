@@ -39,7 +39,7 @@ from __future__ import annotations
 import math
 import os
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
@@ -49,7 +49,33 @@ import igraph as ig
 import numpy as np
 
 from graphtwin.errors import GraphtwinError
-from graphtwin.model import COUNTRY_NAMES, METRIC_PREFIX, ORG_KINDS
+from graphtwin.model import COUNTRY_NAMES
+from graphtwin.viz.elements import (
+    COLOR_BY,
+    LABEL_DRAW_THRESHOLD,
+    LABEL_MAX_ON_SCREEN,
+    LINE_STYLE,
+    OTHER_COLOUR,
+    PHYSICS_MAX_NODES,
+    _check_max_nodes,
+    _colour_legend,
+    _dataset_subtitle,
+    _fit_scale,
+    _fmt,
+    _geo_category,
+    _label_font_sizes,
+    _line_legend,
+    _normalise,
+    _org_nodes,
+    _palette,
+    _positions,
+    _rank_order,
+    _resolve_score,
+    _score_values,
+    _size_legend,
+    _tie_edges,
+    score_label,
+)
 from graphtwin.viz.layout import (
     banded_positions,
     declutter,
@@ -58,77 +84,17 @@ from graphtwin.viz.layout import (
     radial_positions,
 )
 
-# --------------------------------------------------------------------------------------
-# Styling vocabulary
-# --------------------------------------------------------------------------------------
-
-#: Colour choices for organisations (``--color-by``).
-COLOR_BY: tuple[str, ...] = ("country", "city", "kind", "community", "sector")
-
-#: Categorical palette (Tableau 10 and its light companions), then grey for "other".
-PALETTE: tuple[str, ...] = (
-    "#4e79a7",
-    "#e15759",
-    "#59a14f",
-    "#f28e2b",
-    "#b07aa1",
-    "#76b7b2",
-    "#edc948",
-    "#9c755f",
-    "#ff9da7",
-    "#86bcb6",
-    "#d4a6c8",
-    "#8cd17d",
-)
-OTHER_COLOUR = "#bab0ac"
-
-#: Shape (vis-network, label below) and dashed border per organisation kind.
-KIND_STYLE: dict[str, tuple[str, bool]] = {
-    "university": ("dot", False),
-    "research_institute": ("diamond", False),
-    "firm": ("square", False),
-    "investor": ("hexagon", False),
-    "council": ("triangle", False),
-    "agency": ("triangleDown", False),
-    "catapult": ("star", False),
-    "hospital": ("diamond", True),
-    "nonprofit": ("dot", True),
-    "other": ("square", True),
-}
-
-#: Line styles: (colour, label) per tie category.
-LINE_STYLE: dict[str, tuple[str, str]] = {
-    "tie": ("rgba(120,130,140,0.45)", "tie within a city"),
-    "domestic": ("rgba(70,100,150,0.55)", "tie between cities of one country"),
-    "international": ("rgba(142,68,173,0.75)", "tie between countries"),
-    "cross": ("rgba(211,84,0,0.9)", "tie between the two cities"),
-    "broker": ("rgba(91,80,160,0.38)", "tie with an organisation elsewhere"),
-    "introduction": ("#1a9850", "suggested introduction"),
-}
-
-#: Node size range in pixels (radius) and label sizes.
-SIZE_MIN, SIZE_MAX = 7.0, 34.0
-#: Labels smaller than this on screen are hidden until the user zooms in.
-LABEL_DRAW_THRESHOLD = 9
-LABEL_MAX_ON_SCREEN = 22
-#: Organisations whose labels stay readable at the first view.
-LABELLED_TOP = 15
-#: Overlapping shapes are nudged apart up to this many nodes (the cost grows as n²).
-DECLUTTER_MAX_NODES = 2500
-#: vis-network physics stays on (for a short stabilisation) only up to this many nodes.
-PHYSICS_MAX_NODES = 200
-#: Rough canvas size used to pick label sizes that are readable when the map opens.
-_VIEW_W, _VIEW_H = 900.0, 600.0
-
-#: Score preference when no ``size_by`` / ``rank_by`` is given.
-_PREFERRED_SCORES = (
-    "gt_pagerank",
-    "gt_bridge_score",
-    "gt_betweenness",
-    "gt_strength",
-    "gt_degree",
-)
-
+__all__ = [
+    "COLOR_BY",
+    "MapData",
+    "cities_map",
+    "city_pair_map",
+    "ego_map",
+    "network_map",
+    "resolve_city",
+    "resolve_org",
+    "write_map",
+]
 
 # --------------------------------------------------------------------------------------
 # The result
@@ -141,7 +107,8 @@ class MapData:
 
     ``nodes`` and ``edges`` are vis-network records (ids, positions, colours, shapes);
     ``info`` / ``edge_info`` hold tooltip text per node / edge id as
-    ``{"title", "subtitle", "rows": [[label, value], ...]}``; ``legend`` lists legend
+    ``{"title", "subtitle", "rows": [[label, value], ...]}`` (a line without a title gets
+    "A – B" from its ends, and the label of its ``line`` style); ``legend`` lists legend
     sections. ``shown`` and ``total`` count organisations (cities in the cities view).
     In a notebook a MapData displays itself inline (an iframe with the page as srcdoc).
     """
@@ -249,6 +216,7 @@ class MapData:
             "info": self.info,
             "edgeInfo": self.edge_info,
             "legend": self.legend,
+            "lines": {cat: label for cat, (_colour, label) in LINE_STYLE.items()},
             "search": self.search,
         }
 
@@ -297,476 +265,6 @@ def _deep_update(base: dict[str, Any], extra: Mapping[str, Any]) -> None:
             _deep_update(base[key], value)
         else:
             base[key] = value
-
-
-# --------------------------------------------------------------------------------------
-# Shared helpers: scores, colours, text
-# --------------------------------------------------------------------------------------
-
-
-def score_names(g: ig.Graph) -> list[str]:
-    """The ``gt_*`` vertex attributes of ``g`` (scores written back by the analysis).
-
-    >>> import igraph as ig
-    >>> g = ig.Graph(1); g.vs["gt_pagerank"] = [1.0]; g.vs["name"] = ["x"]
-    >>> score_names(g)
-    ['gt_pagerank']
-    """
-    return sorted(a for a in g.vs.attributes() if a.startswith(METRIC_PREFIX))
-
-
-def score_label(name: str) -> str:
-    """Human label of a score attribute: ``gt_bridge_score`` → ``bridge score``."""
-    if name.startswith(METRIC_PREFIX):
-        name = name[len(METRIC_PREFIX) :]
-    return name.replace("_", " ")
-
-
-def _resolve_score(g: ig.Graph, name: str | None, option: str = "size_by") -> str:
-    """A usable score name: ``name`` checked, or the preferred score present, or degree."""
-    available = score_names(g)
-    if name is None:
-        for preferred in _PREFERRED_SCORES:
-            if preferred in available:
-                return preferred
-        return "degree"
-    if name == "degree":
-        return name
-    candidates = [name] if name.startswith(METRIC_PREFIX) else [METRIC_PREFIX + name, name]
-    for c in candidates:
-        if c in available:
-            return c
-    choices = ", ".join(["degree", *available]) or "degree"
-    raise GraphtwinError(
-        f"{option}: no score {name!r} in the graph; available: {choices} "
-        "(scores appear after `graphtwin centrality` / `graphtwin bridges` write them back)"
-    )
-
-
-def _score_values(g: ig.Graph, name: str) -> np.ndarray:
-    """Score per vertex as floats (missing → NaN); ``degree`` counts distinct partners."""
-    if name == "degree":
-        return np.array([len(set(g.neighbors(v))) for v in range(g.vcount())], dtype=float)
-    vals = g.vs[name]
-    out = np.full(len(vals), np.nan)
-    for i, v in enumerate(vals):
-        try:
-            if v is not None:
-                out[i] = float(v)
-        except (TypeError, ValueError):
-            continue
-    return out
-
-
-def _normalise(values: np.ndarray) -> np.ndarray:
-    """Square-root min–max scaling to 0..1 (area, not radius, follows the score)."""
-    v = np.where(np.isfinite(values), values, np.nan)
-    if not np.isfinite(v).any():
-        return np.full(len(values), 0.3)
-    lo, hi = np.nanmin(v), np.nanmax(v)
-    if hi <= lo:
-        return np.full(len(values), 0.5)
-    return np.sqrt(np.clip((np.nan_to_num(v, nan=lo) - lo) / (hi - lo), 0.0, 1.0))
-
-
-def _fmt(value: Any) -> str:
-    """Display text for a value: thousands separators, four significant digits, '–'."""
-    if value is None:
-        return "–"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int | np.integer):
-        return f"{int(value):,}"
-    if isinstance(value, float | np.floating):
-        f = float(value)
-        if not math.isfinite(f):
-            return "–"
-        if f == int(f) and abs(f) < 1e15:
-            return f"{int(f):,}"
-        return f"{f:.4g}"
-    if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value) or "–"
-    return str(value)
-
-
-def _truncate(text: str, limit: int = 32) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _community_attr(g: ig.Graph) -> str:
-    names = score_names(g)
-    for preferred in ("gt_community", "gt_leiden", "gt_leiden_community"):
-        if preferred in names:
-            return preferred
-    for n in names:
-        if "community" in n:
-            return n
-    raise GraphtwinError(
-        "color_by community: the graph has no community scores (gt_community); "
-        "run `graphtwin communities` first, or colour by country, city, kind or sector"
-    )
-
-
-def _colour_keys(g: ig.Graph, vids: Sequence[int], color_by: str) -> list[str]:
-    """The category of each vertex for ``color_by``."""
-    if color_by not in COLOR_BY:
-        raise GraphtwinError(
-            f"color_by: unknown choice {color_by!r}; choose one of {', '.join(COLOR_BY)}"
-        )
-    vs = g.vs
-    if color_by == "country":
-        return [str(vs[v]["country"] or "?") for v in vids]
-    if color_by == "city":
-        return [f"{vs[v]['city'] or '?'} ({vs[v]['country'] or '?'})" for v in vids]
-    if color_by == "kind":
-        return [str(vs[v]["kind"] or "other") for v in vids]
-    if color_by == "sector":
-        names = g["sectors"] if "sectors" in g.attributes() else {}
-        out = []
-        for v in vids:
-            sectors = vs[v]["sectors"] or []
-            out.append(str(names.get(sectors[0], sectors[0])) if sectors else "no sector")
-        return out
-    attr = _community_attr(g)
-    return [f"community {_fmt(vs[v][attr])}" for v in vids]
-
-
-def _palette(
-    keys: Iterable[str], color_by: str = "", max_colours: int = len(PALETTE)
-) -> dict[str, str]:
-    """Colour per category; the rest share the 'other' grey.
-
-    The most frequent categories get colours. Countries are then coloured in alphabetical
-    order and kinds in vocabulary order, so that GB and KR, or universities, keep their
-    colour from one map to the next.
-    """
-    counts = Counter(keys)
-    ordered = sorted(counts, key=lambda k: (-counts[k], k))
-    coloured, rest = ordered[:max_colours], ordered[max_colours:]
-    if color_by == "country":
-        coloured.sort()
-    elif color_by == "kind":
-        position = {k: i for i, k in enumerate(ORG_KINDS)}
-        coloured.sort(key=lambda k: (position.get(k, len(position)), k))
-    out = {k: PALETTE[i] for i, k in enumerate(coloured)}
-    out.update({k: OTHER_COLOUR for k in rest})
-    return out
-
-
-def _colour_legend(keys: list[str], colours: dict[str, str], color_by: str) -> dict[str, Any]:
-    counts = Counter(keys)
-    items = []
-    other = 0
-    for k in sorted(counts, key=lambda k: (-counts[k], k)):
-        if colours[k] == OTHER_COLOUR and len(colours) > len(PALETTE):
-            other += counts[k]
-            continue
-        label = k
-        if color_by == "country":
-            label = f"{COUNTRY_NAMES.get(k, k)} ({k})" if k in COUNTRY_NAMES else k
-        elif color_by == "kind":
-            label = k.replace("_", " ")
-        items.append({"label": label, "color": colours[k], "count": counts[k], "key": k})
-    if other:
-        items.append({"label": "other", "color": OTHER_COLOUR, "count": other, "key": "__other"})
-    return {"type": "color", "title": f"Colour: {color_by}", "items": items}
-
-
-def _shape_legend(kinds: Iterable[str]) -> dict[str, Any]:
-    present = set(kinds)
-    items = []
-    for kind in (*ORG_KINDS, *sorted(present - set(ORG_KINDS))):
-        if kind in present:
-            shape, dashed = KIND_STYLE.get(kind, ("dot", True))
-            items.append({"label": kind.replace("_", " "), "shape": shape, "dashed": dashed})
-    return {"type": "shape", "title": "Shape: organisation kind", "items": items}
-
-
-def _size_legend(raw: np.ndarray, sizes: np.ndarray, label: str) -> dict[str, Any]:
-    finite = np.isfinite(raw)
-    items = []
-    if finite.any():
-        order = np.argsort(raw[finite])
-        r, s = raw[finite][order], sizes[finite][order]
-        for q in (0.0, 0.5, 1.0):
-            i = round(q * (len(r) - 1))
-            items.append({"label": _fmt(float(r[i])), "size": float(s[i])})
-        # Drop repeated steps (few distinct values).
-        seen, uniq = set(), []
-        for it in items:
-            if it["label"] not in seen:
-                seen.add(it["label"])
-                uniq.append(it)
-        items = uniq
-    return {"type": "size", "title": f"Size: {label}", "items": items}
-
-
-def _line_legend(categories: Iterable[str], extra: Sequence[dict[str, Any]] = ()) -> dict:
-    present = set(categories)
-    items = []
-    for cat, (colour, label) in LINE_STYLE.items():
-        if cat in present:
-            item = {"label": label, "color": colour, "width": 3 if cat == "cross" else 2}
-            if cat == "introduction":
-                item["dashes"] = True
-            items.append(item)
-    items.extend(extra)
-    return {"type": "line", "title": "Lines", "items": items}
-
-
-# --------------------------------------------------------------------------------------
-# Organisation nodes and tie edges
-# --------------------------------------------------------------------------------------
-
-
-def size_max(n: int) -> float:
-    """Largest node radius for a map of ``n`` organisations (smaller when crowded).
-
-    >>> size_max(30), size_max(400), size_max(5000)
-    (34.0, 26.0, 20.0)
-    """
-    return SIZE_MAX if n <= 100 else 26.0 if n <= 500 else 20.0
-
-
-def _fit_scale(positions: Sequence[tuple[float, float]], margin: float = 2 * SIZE_MAX) -> float:
-    """Roughly the zoom vis-network picks when it fits these positions on the canvas."""
-    if not positions:
-        return 1.0
-    xy = np.asarray(positions, dtype=float)
-    span = xy.max(axis=0) - xy.min(axis=0) + margin
-    return min(_VIEW_W / max(span[0], 1.0), _VIEW_H / max(span[1], 1.0), 1.5)
-
-
-def _label_font_sizes(
-    positions: Sequence[tuple[float, float]],
-    sizes: Sequence[float],
-    labels: Sequence[str],
-    priority: Sequence[int],
-    norm: Sequence[float],
-    max_labels: int,
-) -> list[float]:
-    """World-unit font sizes so that the first view shows readable labels that do not overlap.
-
-    Walking ``priority`` (most important first), a label is given a font that reads at
-    about 14 px on the first view when its box does not overlap one already chosen; at
-    most ``max_labels`` are chosen. The others get 12–18 units, which vis-network hides
-    until the user zooms in far enough to read them.
-    """
-    n = len(positions)
-    if n == 0:
-        return []
-    scale = _fit_scale(positions)
-    readable_px = 14.0
-    boxes: list[tuple[float, float, float, float]] = []
-    chosen: set[int] = set()
-    for i in priority:
-        if len(chosen) >= max_labels:
-            break
-        x, y = positions[i][0] * scale, (positions[i][1] + sizes[i]) * scale + 3.0
-        w = 0.6 * readable_px * len(labels[i]) + 8.0
-        box = (x - w / 2, y, x + w / 2, y + readable_px + 8.0)
-        if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes):
-            continue
-        boxes.append(box)
-        chosen.add(i)
-    readable = max(14.0, readable_px / max(scale, 1e-3))
-    # Hidden on the first view (below vis-network's draw threshold), readable after zooming.
-    hidden = (LABEL_DRAW_THRESHOLD - 1.5) / max(scale, 1e-3)
-    return [
-        round(readable if i in chosen else min(12.0 + 6.0 * float(norm[i]), hidden), 1)
-        for i in range(n)
-    ]
-
-
-def _max_labels(n: int) -> int:
-    """How many labels the first view may show: all of a small map, a few of a big one."""
-    return n if n <= 60 else LABELLED_TOP
-
-
-def _org_nodes(
-    g: ig.Graph,
-    vids: Sequence[int],
-    positions: Sequence[tuple[float, float]],
-    color_by: str,
-    size_score: str,
-    rank: np.ndarray,
-    extra_rows: Mapping[int, list[list[str]]] | None = None,
-) -> tuple[list[dict], dict[str, dict], list[dict], list[list[str]]]:
-    """vis nodes, tooltip info, legend sections and search entries for ``vids``."""
-    vs = g.vs
-    keys = _colour_keys(g, vids, color_by)
-    colours = _palette(keys, color_by)
-    raw_all = _score_values(g, size_score)
-    raw = raw_all[list(vids)] if len(vids) else np.array([])
-    norm = _normalise(raw) if len(vids) else np.array([])
-    smax = size_max(len(vids))
-    sizes = SIZE_MIN + norm * (smax - SIZE_MIN)
-    if 1 < len(vids) <= DECLUTTER_MAX_NODES:
-        # No organisation hidden under another: nudge overlapping shapes apart.
-        xy = declutter(np.asarray(positions, dtype=float), sizes + 3.0)
-        positions = [(float(x), float(y)) for x, y in xy]
-    local_rank = rank[list(vids)] if len(vids) else np.array([])
-    priority = [int(i) for i in np.argsort(-np.nan_to_num(local_rank, nan=-np.inf), kind="stable")]
-    labels = [
-        _truncate(str(vs[v]["name"] if vs[v]["name"] is not None else vs[v]["id"])) for v in vids
-    ]
-    fonts = _label_font_sizes(positions, sizes, labels, priority, norm, _max_labels(len(vids)))
-    scores = score_names(g)
-    sector_names = g["sectors"] if "sectors" in g.attributes() else {}
-    degree = g.degree()
-    nodes, info, search = [], {}, []
-    for i, v in enumerate(vids):
-        vid = str(vs[v]["id"])
-        name = str(vs[v]["name"] if vs[v]["name"] is not None else vid)
-        kind = str(vs[v]["kind"] or "other")
-        shape, dashed = KIND_STYLE.get(kind, ("dot", True))
-        node = {
-            "id": vid,
-            "label": labels[i],
-            "x": round(positions[i][0], 1),
-            "y": round(positions[i][1], 1),
-            "size": round(float(sizes[i]), 1),
-            "shape": shape,
-            "color": colours[keys[i]],
-            "font": {"size": fonts[i]},
-            "ck": keys[i] if colours[keys[i]] != OTHER_COLOUR else "__other",
-        }
-        if dashed:
-            node["shapeProperties"] = {"borderDashes": [3, 2]}
-            node["borderWidth"] = 2
-        nodes.append(node)
-        city = vs[v]["city"] or "?"
-        country = vs[v]["country"] or "?"
-        sectors = [str(sector_names.get(s, s)) for s in (vs[v]["sectors"] or [])]
-        rows = [
-            ["kind", kind.replace("_", " ")],
-            ["city", f"{city}, {COUNTRY_NAMES.get(country, country)}"],
-            ["sectors", ", ".join(sectors) or "–"],
-            ["ties", _fmt(degree[v])],
-        ]
-        rows.extend([score_label(s), _fmt(vs[v][s])] for s in scores)
-        if extra_rows and v in extra_rows:
-            rows.extend(extra_rows[v])
-        if vs[v]["synthetic"]:
-            rows.append(["data", "synthetic"])
-        info[vid] = {"title": name, "subtitle": vid, "rows": rows}
-        search.append([vid, name, f"{city} ({country})"])
-    legend = [
-        _colour_legend(keys, colours, color_by),
-        _shape_legend(str(vs[v]["kind"] or "other") for v in vids),
-        _size_legend(raw, sizes, score_label(size_score) if size_score != "degree" else "ties"),
-    ]
-    return nodes, info, legend, search
-
-
-def _tie_edges(
-    g: ig.Graph,
-    vids: Sequence[int],
-    category: Any,
-    prefix: str = "e",
-) -> tuple[list[dict], dict[str, dict], list[str]]:
-    """One line per connected pair among ``vids`` (parallel ties merged), with tooltip.
-
-    ``category(u, v)`` names the line style of a pair (a key of :data:`LINE_STYLE`).
-    """
-    order = sorted(vids)
-    sub = g.induced_subgraph(order)
-    m = sub.ecount()
-    attrs = sub.es.attributes()
-    kinds_attr = sub.es["kind"] if "kind" in attrs else [None] * m
-    weights = sub.es["weight"] if "weight" in attrs else [1.0] * m
-    starts = sub.es["start_year"] if "start_year" in attrs else [None] * m
-    ends = sub.es["end_year"] if "end_year" in attrs else [None] * m
-    pairs: dict[tuple[int, int], dict[str, Any]] = {}
-    for e, (su, sv) in enumerate(sub.get_edgelist()):
-        u, v = order[su], order[sv]
-        if u == v:
-            continue
-        key = (u, v) if u < v else (v, u)
-        rec = pairs.setdefault(key, {"n": 0, "w": 0.0, "kinds": Counter(), "years": []})
-        rec["n"] += 1
-        rec["w"] += float(weights[e] or 0.0)
-        rec["kinds"][kinds_attr[e] or "tie"] += 1
-        rec["years"].extend(y for y in (starts[e], ends[e]) if y is not None)
-    if not pairs:
-        return [], {}, []
-    wmax = max(r["w"] for r in pairs.values()) or 1.0
-    edges, info, cats = [], {}, []
-    names = g.vs["name"]
-    ids = g.vs["id"]
-    for i, ((u, v), rec) in enumerate(pairs.items()):
-        cat = category(u, v)
-        colour = LINE_STYLE[cat][0]
-        base = 2.0 if cat == "cross" else 1.0
-        eid = f"{prefix}{i}"
-        edges.append(
-            {
-                "id": eid,
-                "from": str(ids[u]),
-                "to": str(ids[v]),
-                "width": round(base + 4.0 * math.sqrt(rec["w"] / wmax), 2),
-                "color": colour,
-            }
-        )
-        kinds = ", ".join(f"{k} {c}" for k, c in rec["kinds"].most_common())
-        rows = [["ties", f"{rec['n']} ({kinds})"], ["weight", _fmt(rec["w"])]]
-        if rec["years"]:
-            lo, hi = min(rec["years"]), max(rec["years"])
-            rows.append(["years", str(lo) if lo == hi else f"{lo}–{hi}"])
-        rows.append(["line", LINE_STYLE[cat][1]])
-        info[eid] = {"title": f"{names[u]} – {names[v]}", "subtitle": "", "rows": rows}
-        cats.append(cat)
-    return edges, info, cats
-
-
-def _geo_category(g: ig.Graph):
-    cities = g.vs["city_id"]
-    countries = g.vs["country"]
-
-    def category(u: int, v: int) -> str:
-        if countries[u] != countries[v]:
-            return "international"
-        if cities[u] != cities[v]:
-            return "domestic"
-        return "tie"
-
-    return category
-
-
-def _dataset_subtitle(dataset: str | None, view_text: str) -> str:
-    return f"{dataset} · {view_text}" if dataset else view_text
-
-
-def _rank_order(values: np.ndarray, g: ig.Graph, vids: Sequence[int] | None = None) -> list[int]:
-    """Vertices by score (highest first), ties broken by number of ties, then id."""
-    vids = list(range(g.vcount())) if vids is None else list(vids)
-    degree = g.degree()
-    ids = g.vs["id"]
-    return sorted(
-        vids,
-        key=lambda v: (
-            -(values[v] if math.isfinite(values[v]) else -math.inf),
-            -degree[v],
-            str(ids[v]),
-        ),
-    )
-
-
-def _check_max_nodes(max_nodes: int) -> None:
-    if max_nodes < 1:
-        raise GraphtwinError(f"max_nodes must be at least 1 (got {max_nodes})")
-
-
-def _positions(g: ig.Graph, vids: Sequence[int], layout: Any) -> list[tuple[float, float]]:
-    """Positions for ``vids`` (in that order) from ``layout(subgraph, vertex order)``.
-
-    The subgraph is induced on the sorted vertex ids, so its vertex ``i`` is
-    ``sorted(vids)[i]``; the result is mapped back to the order of ``vids``.
-    """
-    order = sorted(vids)
-    pos = layout(g.induced_subgraph(order), order)
-    pos_of = dict(zip(order, pos, strict=True))
-    return [pos_of[v] for v in vids]
 
 
 # --------------------------------------------------------------------------------------
@@ -1474,11 +972,7 @@ def cities_map(
             edge["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.12}
         edges.append(edge)
         kinds_text = ", ".join(f"{k} {c}" for k, c in counter.most_common())
-        edge_info[eid] = {
-            "title": f"{used[cu].get('name')} – {used[cv].get('name')}",
-            "subtitle": "",
-            "rows": [["ties", f"{n:,} ({kinds_text})"], ["line", LINE_STYLE[cat][1]]],
-        }
+        edge_info[eid] = {"rows": [["ties", f"{n:,} ({kinds_text})"]], "line": cat}
         cats.append(cat)
     legend = [
         _colour_legend(keys, colours, color_by),

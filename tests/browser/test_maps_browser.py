@@ -151,7 +151,7 @@ def _node_for(view: str) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize("view", VIEWS)
-def test_hostile_names_stay_text(browser, map_files, view):
+def test_hostile_names_stay_text(browser, map_files, artifacts, view):
     load = open_map(browser, map_files[view])
     assert no_alert(browser)
     assert (
@@ -203,6 +203,7 @@ def test_hostile_names_stay_text(browser, map_files, view):
             break
         time.sleep(0.05)
     assert tooltip.is_displayed(), "hovering the node showed no tooltip"
+    browser.save_screenshot(str(artifacts / "maps" / f"{view}-tooltip.png"))
     shown = tooltip.text
     assert text in shown
     first_row = "country" if view == "cities" else "kind"
@@ -243,3 +244,16 @@ def test_legend_colour_hides_and_shows_nodes(browser, map_files):
     assert 0 < after < before
     item.click()
     assert browser.execute_script(visible) == before
+
+
+def test_line_tooltips_name_both_ends(browser, map_files):
+    open_map(browser, map_files["city-pair"])
+    texts = browser.execute_script(
+        "var m = window.graphtwinMap; return m.edges.getIds()"
+        ".filter(function (id) { return id.charAt(0) === 'e'; })"
+        ".map(function (id) { return m.tooltipFor('edge', id).textContent; });"
+    )
+    xss_lines = [t for t in texts if t.startswith(XSS_NAME + " – ") or (" – " + XSS_NAME) in t]
+    assert xss_lines, texts[:3]
+    assert all("ties" in t and "line" in t for t in texts)
+    assert any("tie between the two cities" in t for t in xss_lines)

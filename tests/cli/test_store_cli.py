@@ -59,7 +59,9 @@ def test_load_reports_created_then_nothing_on_reload(db, bundle):
     assert rows["Organisation"]["created"] == len(bundle.organisations)
     assert rows["Organisation"]["total"] == len(bundle.organisations)
     ties = sum(
-        rows[t]["created"] for t in rows if t not in ("Organisation", "City", "Country", "Sector")
+        rows[t]["created"]
+        for t in rows
+        if t not in ("Organisation", "City", "Country", "Sector")
         and t not in ("LOCATED_IN", "IN_COUNTRY", "ACTIVE_IN", "POTENTIAL")
     )
     assert ties == len(bundle.ties)
@@ -187,3 +189,27 @@ def test_neo4j_unreachable_is_one_line(monkeypatch):
 def test_help_has_examples(command, tmp_path):
     r = run(str(tmp_path / "x.db"), command, "--help")
     assert r.returncode == 0 and "Examples:" in r.stdout and f"graphtwin {command}" in r.stdout
+
+
+def test_neo4j_status_of_a_stopped_server(tmp_path):
+    env = {**os.environ, "NEO4J_HOME_DIR": str(tmp_path / "home"), "GRAPHTWIN_NEO4J_PORT": "7799"}
+    r = subprocess.run(
+        [GRAPHTWIN, "neo4j", "status", "--format", "json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert r.returncode == 3, r.stderr
+    [info] = json.loads(r.stdout)
+    assert info["running"] is False and info["pid"] is None
+    assert info["bolt_uri"] == "bolt://127.0.0.1:7799"
+    assert info["home"] == str(tmp_path / "home")
+
+
+def test_neo4j_group_help_has_examples(tmp_path):
+    r = run(str(tmp_path / "x.db"), "neo4j", "--help")
+    assert r.returncode == 0 and "graphtwin neo4j start" in r.stdout
+    for sub in ("start", "stop", "status"):
+        assert "Example" in run(str(tmp_path / "x.db"), "neo4j", sub, "--help").stdout

@@ -80,9 +80,9 @@ def test_write_scores_appear_in_projection(store, bundle):
     store.load(bundle)
     ids = [o.id for o in bundle.organisations]
     scores = {
-        "id": ids[:10] + ["not-an-org"],
+        "id": [*ids[:10], "not-an-org"],
         "gt_pagerank": [i / 100 for i in range(10)] + [1.0],
-        "gt_core": list(range(10)) + [99],
+        "gt_core": [*range(10), 99],
     }
     assert store.write_scores(scores) == 10
     g = store.projection()

@@ -188,7 +188,7 @@ def covers(name):
 
 @covers("org_profile")
 def test_org_profile(loaded, bundle):
-    for org_id in busiest(bundle, 3) + [bundle.organisations[-1].id]:
+    for org_id in [*busiest(bundle, 3), bundle.organisations[-1].id]:
         [row] = run_named(loaded, "org_profile", {"org_id": org_id}).records()
         row["sectors"] = sorted(row["sectors"])
         assert row == exp_org_profile(bundle, org_id)

@@ -20,20 +20,16 @@ from click.testing import CliRunner
 from graphtwin.analysis.projection import graph_from_columns
 from graphtwin.errors import GraphtwinError
 from graphtwin.viz import layout
+from graphtwin.viz.elements import KIND_STYLE, LINE_STYLE, PALETTE, SIZE_MIN, size_max
 from graphtwin.viz.html import render_page, safe_json, vis_css, vis_script
 from graphtwin.viz.maps import (
     COLOR_BY,
-    KIND_STYLE,
-    LINE_STYLE,
-    PALETTE,
-    SIZE_MIN,
     cities_map,
     city_pair_map,
     ego_map,
     network_map,
     resolve_city,
     resolve_org,
-    size_max,
     write_map,
 )
 from graphtwin.viz.notebook import iframe_html, show

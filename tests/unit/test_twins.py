@@ -190,14 +190,27 @@ def test_filters_min_orgs_and_population_band():
     assert set(zip(df.city_a, df.city_b, strict=True)) == {("A", "K")}
 
 
-def test_size_adjust_option(tmp_path):
-    # Every pair has exactly one broker (x); A-K are the largest cities, B-M the smallest.
+def test_size_adjust_options(tmp_path):
     g = _small()
-    adj = twins(g, ("GB", "KR")).set_index(["city_a", "city_b"])
-    assert (adj.broker_count == 1).all()
-    assert adj.loc[("B", "M"), "brokers"] == 1.0 and adj.loc[("A", "K"), "brokers"] == 0.0
+    df = twins(g, ("GB", "KR")).set_index(["city_a", "city_b"])
+    # Expected tie weight under random mixing: strengths S_A = a1 5.5 + a2 3 + a3 2 = 10.5,
+    # S_K = k1 3.5 + k2 2 = 5.5, total strength 2 x 17.5 = 35.
+    assert df.loc[("A", "K"), "tie_weight_expected"] == pytest.approx(10.5 * 5.5 / 35)
+    # Brokers expected: every organisation w outside A and K with degree k has a partner
+    # in city x with probability 1 - (1 - K_x / 2M)^k (K: summed degrees, 2M = 14 on the
+    # simple graph).
+    deg = {"b1": 2, "b2": 1, "m1": 1, "x": 4}
+    share_a, share_k = 4 / 14, 2 / 14
+    expected = sum((1 - (1 - share_a) ** k) * (1 - (1 - share_k) ** k) for k in deg.values())
+    assert df.loc[("A", "K"), "brokers_expected"] == pytest.approx(expected)
+    # Every pair has exactly one broker (x); A-K are the largest cities, B-M the smallest.
+    assert (df.broker_count == 1).all()
+    assert df.loc[("B", "M"), "brokers"] == 1.0 and df.loc[("A", "K"), "brokers"] == 0.0
     f = tmp_path / "w.toml"
-    f.write_text("[twins.options]\nsize_adjust = false\n")
+    f.write_text('[twins.options]\nsize_adjust = "per_org"\n')
+    per_org = twins(g, ("GB", "KR"), config=load_config(f)).set_index(["city_a", "city_b"])
+    assert per_org.loc[("B", "M"), "brokers"] == 1.0 and per_org.loc[("A", "K"), "brokers"] == 0
+    f.write_text('[twins.options]\nsize_adjust = "none"\n')
     raw = twins(g, ("GB", "KR"), config=load_config(f))
     assert (raw.brokers == 0).all()  # the same count everywhere: no spread
 

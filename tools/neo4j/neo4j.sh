@@ -227,10 +227,11 @@ dbms.memory.transaction.total.max=512m
 dbms.usage_report.enabled=false
 # Do not preallocate 256 MB transaction log files per database (test homes stay small).
 db.tx_log.preallocate=false
-# Unsupported internal settings (valid for the pinned 5.26.x): without them a stop
-# waits ~10 s for Bolt/Netty quiet periods; with them it takes < 1 s.
+# Unsupported internal settings (checked for the pinned 5.26.x): without them every stop
+# waits ~10 s for Bolt connection/Netty quiet periods; with them the Bolt part takes ms.
+# (Do not add internal.server.bolt.thread_pool_shutdown_wait_time=0s: it only adds
+# "Termination of ... event loop group has exceeded" warnings.)
 internal.dbms.bolt.netty_server_shutdown_quiet_period=0
-internal.server.bolt.thread_pool_shutdown_wait_time=0s
 internal.server.bolt.connection_shutdown_wait_time=0s
 EOF
 }
