@@ -150,9 +150,19 @@ def diff_nodes(label: str, new: pa.Table, old: pa.Table | None) -> NodeChanges:
     is_new = (m["_merge"] == "left_only").to_numpy()
     create = m.loc[is_new, schema.names]
     both = m.loc[~is_new].copy()
-    props = [c for c in schema.names if c != key]
+    props = given_columns(new, [c for c in schema.names if c != key])
     both, changed = _merge_properties(both, props)
-    return NodeChanges(label, _to_arrow(create, schema), _to_arrow(both[changed], schema))
+    update_schema = pa.schema([schema.field(c) for c in [key, *props]])
+    return NodeChanges(label, _to_arrow(create, schema), _to_arrow(both[changed], update_schema))
+
+
+def given_columns(new: pa.Table, columns: list[str]) -> list[str]:
+    """The columns with at least one value in the bundle.
+
+    A column that is null in every row cannot change anything (null keeps the stored
+    value), so it is neither read from the store nor written.
+    """
+    return [c for c in columns if new.column(c).null_count < new.num_rows]
 
 
 def _pair_keys(df: pd.DataFrame, undirected: bool) -> pd.DataFrame:
@@ -212,13 +222,14 @@ def diff_rels(rel_type: str, new: pa.Table, old: pa.Table | None) -> RelChanges:
     is_new = (m["_merge"] == "left_only").to_numpy()
     create = m.loc[is_new, schema.names]
     both = m.loc[~is_new].copy()
-    props = [c for c in schema.names if c not in ("src", "dst", "kind")]
+    props = given_columns(new, [c for c in schema.names if c not in ("src", "dst", "kind")])
     both, changed = _merge_properties(both, props)
     both["src"], both["dst"] = both["src__old"], both["dst__old"]  # stored direction
+    update_schema = pa.schema([schema.field(c) for c in ["src", "dst", "kind", *props]])
     return RelChanges(
         rel_type,
         _to_arrow(create, schema),
-        _to_arrow(both[changed], schema),
+        _to_arrow(both[changed], update_schema),
         pair_schema.empty_table(),
     )
 
@@ -235,9 +246,13 @@ def plan_load(tables, existing_nodes, existing_rels) -> LoadPlan:
     plan = LoadPlan()
     for label in NODE_ORDER:
         new = tables.nodes[label]
-        old = existing_nodes(label, new.schema.names) if new.num_rows else None
+        key = node_key(label)
+        cols = [key, *given_columns(new, [c for c in new.schema.names if c != key])]
+        old = existing_nodes(label, cols) if new.num_rows else None
         plan.nodes.append(diff_nodes(label, new, old))
     for rel_type, new in tables.rels.items():
-        old = existing_rels(rel_type, new.schema.names) if new.num_rows else None
+        keys = ["src", "dst", "kind"] if "kind" in new.schema.names else ["src", "dst"]
+        cols = [*keys, *given_columns(new, [c for c in new.schema.names if c not in keys])]
+        old = existing_rels(rel_type, cols) if new.num_rows else None
         plan.rels.append(diff_rels(rel_type, new, old))
     return plan
