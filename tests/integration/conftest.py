@@ -85,7 +85,9 @@ def make_bundle(seed: int = 7, per_city: int = 8, ties: int = 90) -> Bundle:
 def wipe_neo4j(uri: str) -> None:
     """Delete every node and relationship (constraints stay; the store re-creates them)."""
     with open_store(uri) as s:
-        s.query("MATCH ()-[r]->() CALL { WITH r DELETE r } IN TRANSACTIONS OF 20000 ROWS", write=True)
+        s.query(
+            "MATCH ()-[r]->() CALL { WITH r DELETE r } IN TRANSACTIONS OF 20000 ROWS", write=True
+        )
         s.query("MATCH (n) CALL { WITH n DELETE n } IN TRANSACTIONS OF 20000 ROWS", write=True)
 
 

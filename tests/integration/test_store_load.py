@@ -167,3 +167,23 @@ def test_demo_bundle_loads_and_reloads(store):
     store.load(demo)
     store.load(demo)
     assert store.counts() == first
+
+
+def test_a_column_missing_from_a_whole_bundle_keeps_stored_values(store, bundle):
+    store.load(bundle)
+    b2 = copy.deepcopy(bundle)
+    for t in b2.ties:
+        t.evidence = None  # a source that knows no evidence at all
+    for o in b2.organisations:
+        o.founded = None
+    report = store.load(b2)
+    assert not any(report.updated.values()) and not any(report.created.values())
+    rows = store.query(
+        "MATCH (a:Organisation)-[t]->(b:Organisation) WHERE t.evidence IS NOT NULL "
+        "RETURN count(t) AS n"
+    ).rows
+    assert rows[0][0] == sum(1 for t in bundle.ties if t.evidence) > 0
+    founded = store.query(
+        "MATCH (o:Organisation) WHERE o.founded IS NOT NULL RETURN count(o) AS n"
+    ).rows[0][0]
+    assert founded == sum(1 for o in bundle.organisations if o.founded) > 0

@@ -241,3 +241,26 @@ def test_sampled_harmonic_estimates_exact() -> None:
     assert info.pivots == 200
     assert np.median(np.abs(est - exact) / exact) < 0.05
     assert spearmanr(exact, est).statistic > 0.95
+
+
+def test_tie_weights_from_toml(tmp_path) -> None:
+    from graphtwin.analysis.weights import load_weights
+    from graphtwin.errors import GraphtwinError
+
+    p = tmp_path / "w.toml"
+    p.write_text("[tie_weights]\nMoU = 5\nCo-publication = 0.5\n", encoding="utf-8")
+    w = load_weights(p)
+    assert (w["mou"], w["copublication"], w["project"]) == (5.0, 0.5, 3.0)
+    p.write_text("meeting = 0.1\n[potential]\nadamic_adar = 0.3\n", encoding="utf-8")
+    assert load_weights(p)["meeting"] == 0.1  # other tables are left to their readers
+    for text, message in [
+        ("[tie_weights]\nproject = 0\n", "must be > 0"),
+        ('[tie_weights]\nproject = "high"\n', "must be a number"),
+        ("[tie_weights]\nspaceship = 1\n", "unknown tie kind 'spaceship'"),
+        ("[tie_weights\n", "not valid TOML"),
+    ]:
+        p.write_text(text, encoding="utf-8")
+        with pytest.raises(GraphtwinError, match=message):
+            load_weights(p)
+    with pytest.raises(GraphtwinError, match="not found"):
+        load_weights(tmp_path / "missing.toml")
