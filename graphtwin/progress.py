@@ -29,14 +29,21 @@ class StderrProgress:
         self.tty = sys.stderr.isatty()
         self.min_interval = min_interval if self.tty else 5.0
         self._last = 0.0
+        self._start: float | None = None
         self._label = ""
 
     def __call__(self, done: int, total: int, label: str) -> None:
         if not self.enabled:
             return
         now = time.monotonic()
+        if self._start is None:
+            self._start = self._last = now
         finished = total > 0 and done >= total
-        if not finished and label == self._label and now - self._last < self.min_interval:
+        if not self.tty:
+            # Logs and CI: a line every few seconds of long work, nothing for quick work.
+            if now - self._last < self.min_interval:
+                return
+        elif not finished and label == self._label and now - self._last < self.min_interval:
             return
         self._last, self._label = now, label
         pct = 100.0 * done / total if total else 100.0

@@ -78,9 +78,9 @@ def demo(ctx: click.Context, out: Path, top: int) -> None:
     section("Centrality (written back as gt_* properties)")
     ctx.invoke(analysis.centrality, top=top, write_back=True)
     section("Communities (Leiden, seeded)")
-    ctx.invoke(analysis.communities, write_back=True, summary=True)
+    ctx.invoke(analysis.communities, top=top, write_back=True)
     section(f"Who bridges {a} and {b}?")
-    ctx.invoke(analysis.bridges, city_a=a, city_b=b, top=top, write_back=True)
+    ctx.invoke(analysis.bridges, cities=(a, b), top=top, write_back=True)
     section(f"Most promising introductions between {a} and {b}, and why")
     ctx.invoke(potential.potential, city_a=a, city_b=b, top=top, write_back=True)
     section("Which UK–Korean city pairs should be twinned?")
@@ -89,7 +89,7 @@ def demo(ctx: click.Context, out: Path, top: int) -> None:
     section("Maps (self-contained HTML, work offline)")
     views = [
         ("network.html", {}),
-        (f"{a.lower()}-{b.lower()}.html", {"cities_pair": (a, b)}),
+        (f"{a.lower()}-{b.lower()}.html", {"city_pair": (a, b)}),
         ("cities.html", {"cities_view": True}),
     ]
     for name, opts in views:
@@ -99,6 +99,6 @@ def demo(ctx: click.Context, out: Path, top: int) -> None:
     click.echo(
         f"\nOpen the maps in a browser, or query the store:\n"
         f"  graphtwin --db {db} queries\n"
-        f"  graphtwin --db {db} query --name top_by_score -p score=gt_bridge_score\n"
+        f"  graphtwin --db {db} query --name top_by_score -p metric=gt_bridge_score\n"
         f"  graphtwin --db {db} potential Liverpool Busan"
     )

@@ -41,8 +41,9 @@ if TYPE_CHECKING:
     from graphtwin.progress import ProgressFn
     from graphtwin.store.upsert import LoadPlan
 
-#: Stands for null inside collected bulk columns (collect() would drop real nulls).
-_NULL = "\u0000graphtwin:null"
+#: Stands for null inside collected bulk columns (collect() would drop real nulls): an
+#: empty list, one byte on the wire, and never a value of the graphtwin schema.
+_NULL: list = []
 
 
 def redact_uri(uri: str) -> str:
@@ -208,8 +209,8 @@ class Neo4jStore(CypherStore):
         _, rows = self._run(f"{match} RETURN {ret}", {**params, "gt_null": _NULL}, read=True)
         out: dict[str, list] = {}
         for (alias, _), values in zip(columns, rows[0], strict=True):
-            if any(isinstance(v, str) and v == _NULL for v in values):
-                values = [None if isinstance(v, str) and v == _NULL else v for v in values]
+            if any(type(v) is list for v in values):
+                values = [None if type(v) is list and not v else v for v in values]
             out[alias] = values
         return out
 
