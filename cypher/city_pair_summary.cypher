@@ -1,7 +1,7 @@
 // name: city_pair_summary
 // description: Two cities side by side: organisations, sectors, shared sectors, ties between them and how many organisations carry those ties.
 // param: city_a STRING example=Belfast — first city
-// param: city_b STRING example=Daejeon — second city (a different city)
+// param: city_b STRING example=Sejong — second city (a different city)
 // param: country_a STRING default="" example=GB — country code of city_a, if the name is ambiguous
 // param: country_b STRING default="" example=KR — country code of city_b, if the name is ambiguous
 MATCH (ca:City), (cb:City)

@@ -1,8 +1,8 @@
 // name: orgs_in_sector_city
 // description: Organisations active in a sector (id or name) located in a city.
-// param: sector STRING example=fintech — sector id or name
-// param: city STRING example=Belfast — city name
-// param: country STRING default="" example=GB — country code of the city, if the name is ambiguous
+// param: sector STRING example=smart-cities — sector id or name
+// param: city STRING example=Sejong — city name
+// param: country STRING default="" example=KR — country code of the city, if the name is ambiguous
 MATCH (s:Sector)<-[:ACTIVE_IN]-(o:Organisation)-[:LOCATED_IN]->(c:City)
 WHERE (s.id = $sector OR s.name = $sector) AND c.name = $city
   AND ($country = '' OR c.country = $country)

@@ -1,7 +1,7 @@
 // name: paths_between_orgs
 // description: Paths of up to max_hops ties (at most 4) between two organisations, shortest first, no organisation visited twice.
-// param: org_a STRING example=bcc — start organisation id
-// param: org_b STRING example=etri — end organisation id
+// param: org_a STRING example=qub — start organisation id
+// param: org_b STRING example=sejong-city — end organisation id
 // param: max_hops INT default=3 example=2 — longest path, in ties (1 to 4)
 // param: limit INT default=25 example=10 — at most this many paths
 // Backend variant: Ladybug needs a literal upper bound and spells simple paths ACYCLIC

@@ -1,6 +1,6 @@
 // name: potential_introductions
 // description: Recommended introductions written back to the store (POTENTIAL relationships), best first.
-// param: city_pair STRING default="" example=GB-belfast|KR-daejeon — only this city pair, as written by the analysis
+// param: city_pair STRING default="" example=GB-belfast|KR-sejong — only this city pair, as written by the analysis
 // param: top INT default=20 example=10 — at most this many introductions
 MATCH (a:Organisation)-[p:POTENTIAL]->(b:Organisation)
 WHERE ($city_pair = '' OR p.city_pair = $city_pair)

@@ -1,7 +1,7 @@
 // name: sector_overlap_between_cities
 // description: Sectors present in both cities, with the number of organisations active in each, largest overlap first.
 // param: city_a STRING example=Belfast — first city
-// param: city_b STRING example=Daejeon — second city
+// param: city_b STRING example=Sejong — second city
 // param: country_a STRING default="" example=GB — country code of city_a, if the name is ambiguous
 // param: country_b STRING default="" example=KR — country code of city_b, if the name is ambiguous
 MATCH (ca:City)<-[:LOCATED_IN]-(a:Organisation)-[:ACTIVE_IN]->(s:Sector)

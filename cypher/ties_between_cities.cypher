@@ -1,7 +1,7 @@
 // name: ties_between_cities
 // description: Every tie between an organisation in one city and an organisation in another, with kind, start year and weight.
 // param: city_a STRING example=Belfast — first city (name as loaded)
-// param: city_b STRING example=Daejeon — second city
+// param: city_b STRING example=Sejong — second city
 // param: country_a STRING default="" example=GB — country code of city_a, if the name is ambiguous
 // param: country_b STRING default="" example=KR — country code of city_b, if the name is ambiguous
 // Ties are matched without direction; each tie is listed once, from city_a's side.

@@ -2,27 +2,37 @@
 
 One subcommand per source; each reads the source with an importer in graphtwin.ingest,
 writes the bundle with :func:`graphtwin.ingest.writer.write_bundle`, checks that the
-written bundle validates, and prints what was read, kept and dropped. CORDIS and GtR
-importers will be added here as ``import cordis`` and ``import gtr``.
+written bundle validates, and prints what was read, kept and dropped: ``import ror``,
+``import cordis`` (EU Horizon projects) and ``import gtr`` (UKRI Gateway to Research).
+Summaries go to stdout, notes and progress to stderr. docs/importers.md describes them.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from graphtwin.cli.common import note
+from graphtwin.cli.common import is_quiet, note
 from graphtwin.errors import GraphtwinError, ValidationFailed
 from graphtwin.model import Bundle
+
+if TYPE_CHECKING:
+    from graphtwin.progress import StderrProgress
 
 
 @click.group(
     "import",
-    epilog="Example:\n\n\b\n  graphtwin import ror ror-records/ -o my-bundle/\n",
+    epilog=(
+        "Examples:\n\n\b\n"
+        "  graphtwin import ror ror-records/ -o ror-bundle/\n"
+        "  graphtwin import cordis cordis-HORIZONprojects-csv.zip --countries GB,KR -o eu/\n"
+        "  graphtwin import gtr gtr-json/ --since 2018 -o ukri/\n"
+    ),
 )
 def import_group() -> None:
-    """Convert external sources (ROR; CORDIS and GtR to come) into a bundle folder."""
+    """Convert external sources (ROR, CORDIS, GtR) into a bundle folder."""
 
 
 def _write_and_check(ctx: click.Context, bundle: Bundle, output: Path, force: bool) -> None:
@@ -76,5 +86,211 @@ def ror(ctx: click.Context, paths: tuple[Path, ...], output: Path, force: bool) 
         note(ctx, f"{where}: skipped: {reason}")
     if len(result.skipped) > 20:
         note(ctx, f"... and {len(result.skipped) - 20} more skipped")
+    _write_and_check(ctx, result.bundle, output, force)
+    click.echo(result.summary())
+
+
+def _split(values: tuple[str, ...]) -> list[str] | None:
+    """Values of a repeatable option, each of which may be a comma-separated list."""
+    out = [v.strip() for value in values for v in value.split(",") if v.strip()]
+    return out or None
+
+
+def _progress(ctx: click.Context) -> StderrProgress | None:
+    """A progress bar on stderr for humans (a terminal, or forced), else None."""
+    import sys
+
+    from graphtwin.progress import StderrProgress
+
+    forced = bool((ctx.obj or {}).get("progress"))
+    if is_quiet(ctx) or not (sys.stderr.isatty() or forced):
+        return None
+    return StderrProgress()
+
+
+def _report_skipped(ctx: click.Context, skipped: list[tuple[str, str]]) -> None:
+    for where, reason in skipped[:20]:
+        note(ctx, f"{where}: skipped: {reason}")
+    if len(skipped) > 20:
+        note(ctx, f"... and {len(skipped) - 20} more skipped")
+
+
+_output_option = click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Bundle folder to write (organisations.csv, ties.csv, cities.csv).",
+)
+_force_option = click.option(
+    "--force", is_flag=True, help="Overwrite a bundle already in the output folder."
+)
+_since_option = click.option(
+    "--since", type=int, metavar="YEAR", help="Keep projects starting in or after YEAR."
+)
+_until_option = click.option(
+    "--until", type=int, metavar="YEAR", help="Keep projects starting in or before YEAR."
+)
+_countries_option = click.option(
+    "--countries",
+    multiple=True,
+    metavar="CODES",
+    help="Keep projects with at least one organisation in these countries (ISO codes, "
+    "comma-separated or repeated; UK and EL are read as GB and GR).",
+)
+_other_countries_option = click.option(
+    "--other-countries",
+    type=click.Choice(["keep", "drop"]),
+    default="keep",
+    show_default=True,
+    help="With --countries: keep the partners in other countries (cross-border ties) or drop them.",
+)
+_count_weight_option = click.option(
+    "--count-weight/--no-count-weight",
+    default=True,
+    show_default=True,
+    help="A pair that shares n > 1 projects gets n x the default weight of its tie kind.",
+)
+
+
+@import_group.command("cordis")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_output_option
+@_force_option
+@click.option(
+    "--framework",
+    "frameworks",
+    multiple=True,
+    metavar="NAMES",
+    help="Keep projects of these frameworkProgramme values (e.g. H2020,HORIZON).",
+)
+@click.option(
+    "--programme",
+    "programmes",
+    multiple=True,
+    metavar="PREFIXES",
+    help="Keep projects whose legalBasis starts with one of these (e.g. HORIZON.2.5 for "
+    "Cluster 5 climate, energy and mobility).",
+)
+@_since_option
+@_until_option
+@_countries_option
+@_other_countries_option
+@click.option(
+    "--max-partners",
+    type=click.IntRange(min=2),
+    default=50,
+    show_default=True,
+    help="Projects with more organisations give coordinator-partner ties only (a full "
+    "clique grows with the square of the consortium).",
+)
+@_count_weight_option
+@click.pass_context
+def cordis(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    output: Path,
+    force: bool,
+    frameworks: tuple[str, ...],
+    programmes: tuple[str, ...],
+    since: int | None,
+    until: int | None,
+    countries: tuple[str, ...],
+    other_countries: str,
+    max_partners: int,
+    count_weight: bool,
+) -> None:
+    """Convert the CORDIS projects export (EU Horizon Europe / H2020, CC BY 4.0) into a bundle.
+
+    PATHS are CORDIS bulk exports (cordis-HORIZONprojects-csv.zip,
+    cordis-h2020projects-csv.zip from https://cordis.europa.eu/data/), folders holding
+    their project.csv and organization.csv, or those two files. Organisations come from
+    organization.csv (kind from activityType, country UK/EL read as GB/GR), ties join
+    the organisations of each project (one tie per pair, over all shared projects).
+    Cities that the built-in table does not know are added to cities.csv with CORDIS's
+    geolocation; organisations without a known or geolocated city are dropped and
+    reported.
+
+    \b
+    Examples:
+      graphtwin import cordis cordis-HORIZONprojects-csv.zip -o eu-bundle/
+      graphtwin import cordis h2020.zip horizon.zip --countries GB,KR --since 2018 -o gb-kr/
+      graphtwin import cordis project.csv organization.csv --programme HORIZON.2.5 -o cl5/
+    """
+    from graphtwin.ingest.cordis import import_cordis
+
+    result = import_cordis(
+        paths,
+        frameworks=_split(frameworks),
+        programmes=_split(programmes),
+        since=since,
+        until=until,
+        countries=_split(countries),
+        other_countries=other_countries,
+        max_partners=max_partners,
+        count_weight=count_weight,
+        progress=_progress(ctx),
+    )
+    _report_skipped(ctx, result.skipped)
+    _write_and_check(ctx, result.bundle, output, force)
+    click.echo(result.summary())
+
+
+@import_group.command("gtr")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_output_option
+@_force_option
+@click.option(
+    "--funder",
+    "funders",
+    multiple=True,
+    metavar="NAMES",
+    help="Keep projects with these leadFunder values (e.g. EPSRC,Innovate UK).",
+)
+@_since_option
+@_until_option
+@_countries_option
+@_other_countries_option
+@_count_weight_option
+@click.pass_context
+def gtr(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    output: Path,
+    force: bool,
+    funders: tuple[str, ...],
+    since: int | None,
+    until: int | None,
+    countries: tuple[str, ...],
+    other_countries: str,
+    count_weight: bool,
+) -> None:
+    """Convert saved UKRI Gateway to Research (GtR-2 API) responses into a bundle.
+
+    PATHS are JSON responses of https://gtr.ukri.org/gtr/api (requested with Accept:
+    application/vnd.rcuk.gtr.json-v7), or folders of them: pages or records of
+    /projects, /organisations (or /projects/ID/organisations) and optionally /funds.
+    Project ties join each lead organisation to each partner; funding ties go from a
+    fund's funder (e.g. EPSRC) to the lead. GtR has no coordinates: organisations
+    whose address names no city of the built-in table are dropped and reported.
+
+    \b
+    Examples:
+      graphtwin import gtr gtr-json/ -o ukri-bundle/
+      graphtwin import gtr projects.json organisations.json funds.json --funder EPSRC -o epsrc/
+    """
+    from graphtwin.ingest.gtr import import_gtr
+
+    result = import_gtr(
+        paths,
+        funders=_split(funders),
+        since=since,
+        until=until,
+        countries=_split(countries),
+        other_countries=other_countries,
+        count_weight=count_weight,
+        progress=_progress(ctx),
+    )
+    _report_skipped(ctx, result.skipped)
     _write_and_check(ctx, result.bundle, output, force)
     click.echo(result.summary())

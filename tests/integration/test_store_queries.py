@@ -359,3 +359,24 @@ def test_library_files_name_every_tie_type():
         for text in q.texts.values():
             if "COLLABORATES_WITH" in text:
                 assert pattern in text, q.name
+
+
+def test_header_examples_run_on_the_demo_data(store):
+    """Every query runs with the example values of its header on the shipped demo."""
+    from graphtwin.ingest import read_bundle
+    from graphtwin.ingest.demo import demo_bundle_path
+
+    demo = read_bundle(demo_bundle_path())
+    store.load(demo)
+    ids = [o.id for o in demo.organisations]
+    store.write_scores({"id": ids, "gt_pagerank": [1.0 / (i + 1) for i in range(len(ids))]})
+    non_empty = set()
+    for q in list_queries():
+        values = {p.name: p.example for p in q.params if p.example is not None}
+        assert all(p.name in values for p in q.params if p.required), q.name
+        if q.name == "potential_introductions":
+            values.pop("city_pair")
+        result = run_named(store, q.name, values)
+        if result.rows:
+            non_empty.add(q.name)
+    assert {"org_profile", "ties_between_cities", "city_pair_summary", "top_by_score"} <= non_empty
