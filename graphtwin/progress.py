@@ -40,8 +40,8 @@ class StderrProgress:
             self._start = self._last = now
         finished = total > 0 and done >= total
         if not self.tty:
-            # Logs and CI: a line every few seconds of long work, nothing for quick work.
-            if now - self._last < self.min_interval:
+            # Logs and CI: the final line, and a line every few seconds of long work.
+            if not finished and now - self._last < self.min_interval:
                 return
         elif not finished and label == self._label and now - self._last < self.min_interval:
             return

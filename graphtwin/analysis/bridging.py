@@ -308,7 +308,16 @@ def cross_group_betweenness(
 # --------------------------------------------------------------------------------------
 
 
-def brokerage_counts(adj: sp.spmatrix, codes: np.ndarray) -> np.ndarray:
+def triangle_counts(h: ig.Graph) -> np.ndarray:
+    """Triangles at each vertex of a simple graph (from igraph's local transitivity)."""
+    k = np.asarray(h.degree(), dtype=float)
+    c = np.asarray(h.transitivity_local_undirected(mode="zero"), dtype=float)
+    return np.rint(c * k * (k - 1) / 2.0)
+
+
+def brokerage_counts(
+    adj: sp.spmatrix, codes: np.ndarray, triangles: np.ndarray | None = None
+) -> np.ndarray:
     """Gould–Fernandez role counts per vertex (n × 5, roles in :data:`BROKERAGE_ROLES` order).
 
     ``adj`` is a symmetric adjacency without loops (read as binary); each undirected tie
@@ -317,11 +326,13 @@ def brokerage_counts(adj: sp.spmatrix, codes: np.ndarray) -> np.ndarray:
     coordinator (all three in one group), itinerant (i, k share a group j is not in),
     representative (i with j, k elsewhere), gatekeeper (k with j, i elsewhere), liaison
     (three different groups). Counted in closed form per vertex from its neighbour
-    group counts, minus the pairs closed by a triangle, which are counted by four masked
-    sparse products (same-group / cross-group adjacency blocks) that together cost one
-    A·A product.
+    group counts, minus the pairs closed by a triangle, which are counted by masked
+    sparse products of the same-group and cross-group adjacency blocks. Given the
+    number of ``triangles`` at each vertex (:func:`triangle_counts`), the costly
+    same-group × same-group product is replaced by a difference, and the three products
+    left involve cross-group ties only.
     """
-    a = sp.csr_matrix(adj, dtype=float)
+    a = sp.csr_matrix(adj, dtype=float, copy=True)  # never touch the caller's weights
     a.data[:] = 1.0
     a.eliminate_zeros()
     n = a.shape[0]
@@ -344,10 +355,13 @@ def brokerage_counts(adj: sp.spmatrix, codes: np.ndarray) -> np.ndarray:
     a_s.eliminate_zeros()
     a_d.eliminate_zeros()
     blocks = _row_blocks(a)
-    tri_same = _masked_rowsum(a_s, a_s, a_s, blocks) / 2.0  # j, i, k all one group
     tri_odd = _masked_rowsum(a_d, a_s, a_d, blocks) / 2.0  # i, k share a group, j not
     tri_pair = _masked_rowsum(a_s, a_d, a_d, blocks)  # j with one of them
     tri_diff = _masked_rowsum(a_d, a_d, a_d, blocks) / 2.0  # three groups
+    if triangles is None:
+        tri_same = _masked_rowsum(a_s, a_s, a_s, blocks) / 2.0  # j, i, k all one group
+    else:
+        tri_same = np.asarray(triangles, dtype=float) - tri_odd - tri_pair - tri_diff
 
     counts = np.empty((n, 5))
     counts[:, 0] = own * (own - 1) - 2 * tri_same
@@ -411,17 +425,20 @@ def brokerage_moments(codes: np.ndarray, arcs: int) -> tuple[np.ndarray, np.ndar
     return e[codes], np.sqrt(np.maximum(v, 0.0))[codes]
 
 
-def brokerage(h: ig.Graph, labels: Sequence[str]) -> pd.DataFrame:
+def brokerage(
+    h: ig.Graph, labels: Sequence[str], adjacency: sp.csr_matrix | None = None
+) -> pd.DataFrame:
     """Gould–Fernandez brokerage table: raw role counts, their total and z-scores.
 
     Columns after the base ones: the five roles of :data:`BROKERAGE_ROLES`, ``total``,
     then ``z_<role>`` and ``z_total`` = (count - E) / sd with sna's moments
     (:func:`brokerage_moments`); z is NaN where sd is 0 (e.g. a one-member group). ``h``
-    must be simple (see :func:`~graphtwin.analysis.projection.simple_view`).
+    must be simple (see :func:`~graphtwin.analysis.projection.simple_view`);
+    ``adjacency`` may pass its (weighted or not) adjacency matrix to save building it.
     """
     codes, _ = _codes(labels) if len(labels) else (np.zeros(0, dtype=np.int64), [])
-    adj = _adjacency(h, weighted=False)
-    counts = brokerage_counts(adj, codes)
+    adj = adjacency if adjacency is not None else _adjacency(h, weighted=False)
+    counts = brokerage_counts(adj, codes, triangle_counts(h) if h.vcount() else None)
     full = np.column_stack([counts, counts.sum(axis=1)]) if len(codes) else np.zeros((0, 6))
     exp, sd = brokerage_moments(codes, int(adj.nnz))
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -440,16 +457,18 @@ def brokerage(h: ig.Graph, labels: Sequence[str]) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------
 
 
-def effective_size(h: ig.Graph, weighted: bool = True) -> np.ndarray:
+def effective_size(
+    h: ig.Graph, weighted: bool = True, adjacency: sp.csr_matrix | None = None
+) -> np.ndarray:
     """Burt's effective size: degree minus the redundancy of the contacts (NaN for isolates).
 
     ES(i) = Σ_j∈N(i) [1 - Σ_q p_iq m_jq], with p_iq = w_iq / Σ_k w_ik and
     m_jq = w_jq / max_k w_jk (Burt 1992; networkx ``effective_size``). Unweighted it is
     Borgatti's n - 2t/n. Computed as deg_i - Σ_j A_ij (W W)_ij / (s_i max_j) with a masked
-    sparse product.
+    sparse product. ``adjacency``: the matching (weighted or not) adjacency, if at hand.
     """
     n = h.vcount()
-    w = _adjacency(h, weighted=weighted)
+    w = adjacency if adjacency is not None else _adjacency(h, weighted=weighted)
     a = w.astype(bool).astype(float)
     deg = np.asarray(a.sum(axis=1)).ravel()
     s = np.asarray(w.sum(axis=1)).ravel()
@@ -462,7 +481,9 @@ def effective_size(h: ig.Graph, weighted: bool = True) -> np.ndarray:
     return es
 
 
-def structural_holes(h: ig.Graph, weighted: bool = True) -> pd.DataFrame:
+def structural_holes(
+    h: ig.Graph, weighted: bool = True, adjacency: sp.csr_matrix | None = None
+) -> pd.DataFrame:
     """Burt's constraint (igraph ``constraint``) and effective size, NaN for isolates.
 
     Constraint C(i) = Σ_j (p_ij + Σ_q p_iq p_qj)² with proportional tie strengths p
@@ -475,11 +496,16 @@ def structural_holes(h: ig.Graph, weighted: bool = True) -> pd.DataFrame:
         return df
     w = h.es["weight"] if (weighted and h.ecount()) else None
     df["constraint"] = np.asarray(h.constraint(weights=w), dtype=float)
-    df["effective_size"] = effective_size(h, weighted=weighted)
+    df["effective_size"] = effective_size(h, weighted=weighted, adjacency=adjacency)
     return df
 
 
-def participation(h: ig.Graph, labels: Sequence[str], weighted: bool = True) -> np.ndarray:
+def participation(
+    h: ig.Graph,
+    labels: Sequence[str],
+    weighted: bool = True,
+    adjacency: sp.csr_matrix | None = None,
+) -> np.ndarray:
     """Participation coefficient (Guimerà & Amaral 2005): 1 - Σ_g (s_ig / s_i)².
 
     s_ig is the strength of i's ties into group g (tie-kind weights; degree when not
@@ -490,7 +516,7 @@ def participation(h: ig.Graph, labels: Sequence[str], weighted: bool = True) -> 
     if n == 0:
         return np.zeros(0)
     codes, names = _codes(labels)
-    w = _adjacency(h, weighted=weighted)
+    w = adjacency if adjacency is not None else _adjacency(h, weighted=weighted)
     member = sp.csr_matrix((np.ones(n), (np.arange(n), codes)), shape=(n, len(names)))
     k = (w @ member).tocsr()
     s = np.asarray(w.sum(axis=1)).ravel()
@@ -699,11 +725,12 @@ def bridges(
     cross, info = cross_group_betweenness(
         h, codes, members, exact=exact, pivots=pivots, seed=seed, limit=limit
     )
-    df = brokerage(h, labels)
-    holes = structural_holes(h)
+    weighted = _adjacency(h, weighted=True)
+    df = brokerage(h, labels, adjacency=weighted)
+    holes = structural_holes(h, adjacency=weighted)
     df["constraint"] = holes["constraint"].to_numpy()
     df["effective_size"] = holes["effective_size"].to_numpy()
-    df["participation"] = participation(h, labels)
+    df["participation"] = participation(h, labels, adjacency=weighted)
     cuts = cut_points(h)
     for col in ("articulation", "cut_parts", "bridge_ties"):
         df[col] = cuts[col].to_numpy()
@@ -720,7 +747,7 @@ def bridges(
     ]
     score = np.mean(parts, axis=0) if len(df) else np.zeros(0)
     if members is not None:
-        connects = _connects_pair(h, members, cross)
+        connects = _connects_pair(weighted, members, cross)
         score = np.where(connects, score, 0.0)
         df["connects_pair"] = connects
     df.insert(len(BASE_COLUMNS), "bridge_score", score)
@@ -746,16 +773,15 @@ def bridges(
 
 
 def _connects_pair(
-    h: ig.Graph, members: tuple[np.ndarray, np.ndarray], cross: np.ndarray
+    adj: sp.csr_matrix, members: tuple[np.ndarray, np.ndarray], cross: np.ndarray
 ) -> np.ndarray:
     """True for organisations on an A–B shortest path, tied to both cities, or inside one
     city with a tie into the other."""
-    n = h.vcount()
+    n = adj.shape[0]
     in_a = np.zeros(n, dtype=bool)
     in_b = np.zeros(n, dtype=bool)
     in_a[members[0]] = True
     in_b[members[1]] = True
-    adj = _adjacency(h, weighted=False)
     to_a = np.asarray(adj @ in_a.astype(float)).ravel() > 0
     to_b = np.asarray(adj @ in_b.astype(float)).ravel() > 0
     return (cross > 0) | (to_a & to_b) | (in_a & to_b) | (in_b & to_a)

@@ -51,4 +51,4 @@ def emit(
 
 def progress_enabled(ctx: click.Context) -> bool:
     """Progress bars only for humans: not with --quiet, and only on a terminal or when forced."""
-    return not is_quiet(ctx) and (sys.stderr.isatty() or bool(ctx.obj.get("progress")))
+    return not is_quiet(ctx) and (sys.stderr.isatty() or bool((ctx.obj or {}).get("progress")))

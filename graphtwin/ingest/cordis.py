@@ -45,6 +45,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import functools
+import gc
 import io
 import math
 import os
@@ -55,7 +56,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, ParamSpec, TypeVar
 
 from graphtwin.errors import GraphtwinError
 from graphtwin.ingest.cities import CityError, CityResolver, Place, fold, geonames_places, variant
@@ -95,6 +96,8 @@ NEAR_KM = 30.0
 #: Projects named in one tie's evidence; the rest are counted ("and 4 more").
 EVIDENCE_PROJECTS = 5
 _TITLE_CHARS = 150
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 _PROGRESS_EVERY = 5000
 
 
@@ -379,10 +382,26 @@ class PairTies:
         return len(self._pairs)
 
     def build(self, occasions: Sequence[Occasion], noun: str, plural: str) -> list[Tie]:
-        """One Tie per pair, sorted by source and target."""
+        """One Tie per pair, sorted by source and target.
+
+        Pairs of one occasion share that occasion's evidence string, so a million ties
+        from one large project do not hold a million copies of its title.
+        """
         default = TIE_KINDS[self.kind].weight
+        kind, count_weight = self.kind, self.count_weight
+        single: dict[int, str] = {}
         ties: list[Tie] = []
-        for (a, b), seen in sorted(self._pairs.items()):
+        append = ties.append
+        for key in sorted(self._pairs):
+            seen = self._pairs[key]
+            if len(seen) == 1:
+                o = occasions[seen[0]]
+                evidence = single.get(seen[0])
+                if evidence is None:
+                    evidence = single[seen[0]] = f"{noun} {o.label}"
+                end = o.end if not (o.start and o.end and o.end < o.start) else None
+                append(Tie(key[0], key[1], kind, None, o.start, end, evidence, o.url))
+                continue
             occ = [occasions[i] for i in seen]
             starts = [o.start for o in occ if o.start]
             ends = [o.end for o in occ if o.end]
@@ -390,17 +409,14 @@ class PairTies:
             end = max(ends) if ends else None
             if start and end and end < start:
                 end = None
-            if len(occ) == 1:
-                evidence = f"{noun} {occ[0].label}"
-            else:
-                shown = "; ".join(o.label for o in occ[:EVIDENCE_PROJECTS])
-                more = len(occ) - EVIDENCE_PROJECTS
-                evidence = f"{plural} ({len(occ)}): {shown}" + (
-                    f"; and {more} more" if more > 0 else ""
-                )
-            weight = default * len(occ) if self.count_weight and len(occ) > 1 else None
+            shown = "; ".join(o.label for o in occ[:EVIDENCE_PROJECTS])
+            more = len(occ) - EVIDENCE_PROJECTS
+            evidence = f"{plural} ({len(occ)}): {shown}" + (
+                f"; and {more} more" if more > 0 else ""
+            )
+            weight = default * len(occ) if count_weight else None
             url = next((o.url for o in occ if o.url), None)
-            ties.append(Tie(a, b, self.kind, weight, start, end, evidence, url))
+            append(Tie(key[0], key[1], kind, weight, start, end, evidence, url))
         return ties
 
 
@@ -427,6 +443,26 @@ class Dropped:
             f"  {reason}: {n:,} (e.g. {'; '.join(self.examples[reason])})"
             for reason, n in sorted(self.by_reason.items(), key=lambda kv: (-kv[1], kv[0]))
         ]
+
+
+def without_gc(fn: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run ``fn`` with the cyclic garbage collector off, restoring it afterwards.
+
+    Importers create up to a million tie records and no reference cycles; the collector
+    would run hundreds of times for nothing (it doubled an 880,000-tie CORDIS import).
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    return wrapper
 
 
 def compact(text: str, limit: int = _TITLE_CHARS) -> str:
@@ -555,6 +591,16 @@ class CsvTable:
         """The stripped value of column ``name`` (empty if the file has no such column)."""
         i = self.index.get(name.lower())
         return row[i].strip() if i is not None else ""
+
+    def getter(self, *names: str) -> Callable[[list[str]], tuple[str, ...]]:
+        """A function returning the stripped values of ``names`` from a row, in order
+        (empty strings for columns the file does not have)."""
+        positions = [self.index.get(n.lower(), -1) for n in names]
+
+        def get(row: list[str]) -> tuple[str, ...]:
+            return tuple(row[i].strip() if i >= 0 else "" for i in positions)
+
+        return get
 
     def rows(
         self, skipped: list[tuple[str, str]], progress: ProgressFn | None = None
@@ -799,6 +845,7 @@ class CordisImport:
 
 
 def _pairs(members: Sequence[str], coordinators: set[str], star: bool) -> list[tuple[str, str]]:
+    """All pairs of ``members``, or (``star``) the pairs with at least one coordinator."""
     if not star:
         return [(a, b) for i, a in enumerate(members) for b in members[i + 1 :]]
     out = []
@@ -808,6 +855,16 @@ def _pairs(members: Sequence[str], coordinators: set[str], star: bool) -> list[t
     return out
 
 
+def _pair_count(members: Sequence[str], coordinators: set[str], star: bool) -> int:
+    """``len(_pairs(members, coordinators, star))`` without listing them."""
+    n = len(members)
+    if not star:
+        return n * (n - 1) // 2
+    others = n - sum(1 for m in members if m in coordinators)
+    return n * (n - 1) // 2 - others * (others - 1) // 2
+
+
+@without_gc
 def import_cordis(
     paths: Iterable[str | os.PathLike[str]],
     *,
@@ -906,38 +963,40 @@ def import_cordis(
     project_countries: dict[str, set[str]] = {}
     for src in org_sources:
         t = CsvTable(src, ORGANISATION_COLUMNS, "organization.csv")
+        get = t.getter(
+            "projectID", "organisationID", "name", "activityType", "city", "country",
+            "geolocation", "SME", "organizationURL", "contentUpdateDate", "role",
+        )  # fmt: skip
         for line, row in t.rows(skipped, progress):
             result.participations_read += 1
-            pid = t.column(row, "projectID")
+            pid, oid, name, activity, city, raw_country, geo, sme, url, updated, role = get(row)
             if pid not in projects:
                 if pid not in seen_ids:
                     result.participations_missing_project += 1
                 continue
-            oid = t.column(row, "organisationID")
             if not oid:
                 skipped.append((f"{src.label}:{line}", "participation without organisationID"))
                 continue
-            raw_country = t.column(row, "country")
-            rec = _OrgRow(
-                id=oid,
-                name=" ".join(t.column(row, "name").split()),
-                activity=t.column(row, "activityType"),
-                city=t.column(row, "city"),
-                raw_country=raw_country,
-                country=iso_country(raw_country),
-                coords=parse_geolocation(t.column(row, "geolocation")),
-                sme=t.column(row, "SME").lower() == "true",
-                website=t.column(row, "organizationURL"),
-                updated=t.column(row, "contentUpdateDate"),
-            )
             previous = orgs.get(oid)
-            if previous is None or rec.updated > previous.updated:
-                orgs[oid] = rec
-            coordinator = t.column(row, "role").lower() == "coordinator"
+            if previous is None or updated > previous.updated:
+                previous = orgs[oid] = _OrgRow(
+                    id=oid,
+                    name=" ".join(name.split()),
+                    activity=activity,
+                    city=city,
+                    raw_country=raw_country,
+                    country=iso_country(raw_country),
+                    coords=parse_geolocation(geo),
+                    sme=sme.lower() == "true",
+                    website=url,
+                    updated=updated,
+                )
             project_members = members.setdefault(pid, {})
-            project_members[oid] = project_members.get(oid, False) or coordinator
-            if wanted is not None and rec.country is not None:
-                project_countries.setdefault(pid, set()).add(rec.country)
+            project_members[oid] = project_members.get(oid, False) or role.lower() == "coordinator"
+            if wanted is not None:
+                country = iso_country(raw_country)
+                if country is not None:
+                    project_countries.setdefault(pid, set()).add(country)
 
     if wanted is not None:
         for pid in list(projects):
@@ -989,6 +1048,7 @@ def import_cordis(
         for p in ordered
     ]
     ties = PairTies("project", count_weight=count_weight)
+    placed_ids = {"cordis-" + o for o in placed}
     for index, p in enumerate(ordered):
         mem = members.get(p.id)
         if not mem:
@@ -996,13 +1056,13 @@ def import_cordis(
         star = len(mem) > max_partners
         if star:
             result.capped.append((p.id, p.acronym, len(mem)))
-        coordinators = {o for o, c in mem.items() if c}
-        everyone = sorted(mem)
-        kept = [o for o in everyone if o in placed]
+        coordinators = {"cordis-" + o for o, c in mem.items() if c}
+        everyone = sorted("cordis-" + o for o in mem)
+        kept = [o for o in everyone if o in placed_ids]
         pairs = _pairs(kept, coordinators, star)
-        result.pairs_lost += len(_pairs(everyone, coordinators, star)) - len(pairs)
+        result.pairs_lost += _pair_count(everyone, coordinators, star) - len(pairs)
         for a, b in pairs:
-            ties.add("cordis-" + a, "cordis-" + b, index)
+            ties.add(a, b, index)
         if pairs:
             result.projects_with_ties += 1
     result.pair_instances = ties.instances
@@ -1050,4 +1110,5 @@ __all__ = [
     "normalise_city_name",
     "parse_cordis_date",
     "parse_geolocation",
+    "without_gc",
 ]

@@ -69,6 +69,7 @@ from graphtwin.ingest.cordis import (
     check_years,
     compact,
     country_filter,
+    without_gc,
 )
 from graphtwin.ingest.ror import is_local_government
 from graphtwin.ingest.validate import countries as iso_countries
@@ -561,6 +562,7 @@ def _place(placer: CityPlacer, org: _Org, country: str) -> tuple[str | None, str
     return None, first_problem
 
 
+@without_gc
 def import_gtr(
     paths: Iterable[str | os.PathLike[str]],
     *,

@@ -45,6 +45,12 @@ if TYPE_CHECKING:
 #: empty list, one byte on the wire, and never a value of the graphtwin schema.
 _NULL: list = []
 
+#: Column aliases that are (almost) never null: collected without the null marker, which
+#: saves the server a coalesce per value (checked by length, see ``_columns``).
+_LIKELY_SET: frozenset[str] = frozenset(
+    {"id", "code", "src", "dst", "source", "target", "kind", "sector"}
+)
+
 
 def redact_uri(uri: str) -> str:
     """The URI without any user:password part, safe to print.
@@ -203,16 +209,38 @@ class Neo4jStore(CypherStore):
     def _columns(
         self, match: str, columns: Sequence[tuple[str, str]], params: Mapping[str, Any]
     ) -> dict[str, list]:
-        ret = ", ".join(
-            f"collect(coalesce({expr}, $gt_null)) AS `{alias}`" for alias, expr in columns
-        )
-        _, rows = self._run(f"{match} RETURN {ret}", {**params, "gt_null": _NULL}, read=True)
+        """Bulk columns as one record of collected lists (see the module docstring).
+
+        Key-like columns (ids, kinds) are collected as they are, the others through
+        ``coalesce`` with a null marker; if a key-like column turns out to hold nulls
+        (its list is shorter than the row count), the query is run again coalescing all.
+        """
+        rows = self._collect(match, columns, params, _LIKELY_SET)
+        if any(len(col) != rows[0] for col in rows[1:]):
+            rows = self._collect(match, columns, params, frozenset())
         out: dict[str, list] = {}
-        for (alias, _), values in zip(columns, rows[0], strict=True):
+        for (alias, _), values in zip(columns, rows[1:], strict=True):
             if any(type(v) is list for v in values):
                 values = [None if type(v) is list and not v else v for v in values]
             out[alias] = values
         return out
+
+    def _collect(
+        self,
+        match: str,
+        columns: Sequence[tuple[str, str]],
+        params: Mapping[str, Any],
+        plain: frozenset[str],
+    ) -> list:
+        ret = ", ".join(
+            f"collect({expr}) AS `{alias}`"
+            if alias in plain
+            else f"collect(coalesce({expr}, $gt_null)) AS `{alias}`"
+            for alias, expr in columns
+        )
+        query = f"{match} RETURN count(*) AS `gt_rows`, {ret}"
+        _, rows = self._run(query, {**params, "gt_null": _NULL}, read=True)
+        return rows[0]
 
     def _bind(self, table: pa.Table) -> Binder:
         names = table.column_names

@@ -322,6 +322,21 @@ def test_bridge_score_is_the_mean_of_percentile_ranks() -> None:
     assert "connects_pair" not in df.columns
 
 
+def test_bridges_table_agrees_with_the_single_metrics() -> None:
+    G = GRAPHS["les_miserables"]  # weighted
+    g = analysis_graph(G)
+    h = simple_view(g)
+    df = bridges(g, by="city").set_index("id")
+    holes = structural_holes(h).set_index("id")
+    labels = group_labels(h, "city")
+    part = by_id(h, participation(h, labels))
+    ref_e = nx.effective_size(G, nodes=list(G), weight="weight")
+    for v in G.nodes:
+        assert df.loc[str(v), "effective_size"] == pytest.approx(ref_e[v], abs=1e-10)
+        assert df.loc[str(v), "constraint"] == pytest.approx(holes.loc[str(v), "constraint"])
+        assert df.loc[str(v), "participation"] == pytest.approx(part[str(v)])
+
+
 def test_percentile_rank_counts_strictly_lower_values() -> None:
     assert percentile_rank(np.array([3.0, 1.0, 1.0, np.nan, 7.0])).tolist() == [
         0.75, 0.25, 0.25, 0.0, 1.0,

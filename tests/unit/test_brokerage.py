@@ -188,6 +188,18 @@ def test_brokerage_table_z_scores_use_sna_moments(name: str) -> None:
     assert list(BROKERAGE_ROLES) == ROLES
 
 
+@pytest.mark.parametrize("name", sorted(GRAPHS))
+def test_triangle_shortcut_gives_the_same_counts(name: str) -> None:
+    edges, n, group = GRAPHS[name]
+    G = nx.Graph(edges)
+    G.add_nodes_from(range(n))
+    triangles = np.array([nx.triangles(G)[v] for v in range(n)])
+    a = adjacency(edges, n)
+    with_tri = brokerage_counts(a, codes_of(group), triangles)
+    assert with_tri.tolist() == brokerage_counts(a, codes_of(group)).tolist()
+    assert with_tri.tolist() == brute_force_counts(edges, n, group).tolist()
+
+
 def test_undirected_representative_equals_gatekeeper() -> None:
     edges, n, group = GRAPHS["random_5"]
     counts = brokerage_counts(adjacency(edges, n), codes_of(group))
