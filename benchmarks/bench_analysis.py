@@ -2,9 +2,10 @@
 
 1. Every metric on a generated graph (``graphtwin.ingest.synthetic.generate``, default
    46,000 organisations and 500,000 ties), each in its own subprocess so that its peak
-   memory can be read: ``peak MB`` is the growth of the process high-water mark
-   (VmHWM in /proc/self/status, which sees igraph's C heap, unlike tracemalloc) while the
-   metric runs, ``HWM MB`` the high-water mark itself (graph loaded included).
+   memory can be read: ``peak MB`` is the high-water mark of resident memory (VmHWM in
+   /proc/self/status, which sees igraph's C heap, unlike tracemalloc; reset to the
+   current size just before the metric) minus the resident size before the metric, and
+   ``RSS MB`` the resident size before it (graph loaded).
 2. The whole analysis run (simple view + every centrality + bridges by city, and with a
    city pair) in one process, against the 30 s target; with ``--cli`` also end to end
    through the CLI on a Ladybug store (``graphtwin load``, then ``centrality`` and
@@ -46,13 +47,27 @@ import numpy as np
 DENSITY = 500_000 / 46_000  # ties per organisation of the main benchmark graph
 
 
-def hwm_mb() -> float:
-    """The process's peak resident memory so far (VmHWM), in MB."""
+def _status(field: str) -> float:
     with open("/proc/self/status", encoding="ascii") as fh:
         for line in fh:
-            if line.startswith("VmHWM:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def hwm_mb() -> float:
+    """The process's peak resident memory so far (VmHWM), in MB."""
+    return _status("VmHWM")
+
+
+def reset_peak() -> float:
+    """Reset VmHWM to the current resident size (Linux clear_refs 5); return that size."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
+            fh.write("5")
+    except OSError:
+        pass
+    return _status("VmRSS")
 
 
 # --------------------------------------------------------------------------------------
@@ -145,7 +160,7 @@ def run_igraph(metric: str, g) -> str:
     if metric == "cross (city pair)":
         a, b = city_pair(h)
         pair = (B.resolve_city(h, a)[1], B.resolve_city(h, b)[1])
-    start_hwm = hwm_mb()
+    start_rss = reset_peak()
     t0 = time.perf_counter()
     info = ""
     if metric == "degree+strength":
@@ -176,7 +191,7 @@ def run_igraph(metric: str, g) -> str:
         communities(g, simple=h, seed=0)
     seconds = time.perf_counter() - t0
     return json.dumps(
-        {"seconds": seconds, "peak": hwm_mb() - start_hwm, "hwm": hwm_mb(), "info": info}
+        {"seconds": seconds, "peak": hwm_mb() - start_rss, "hwm": start_rss, "info": info}
     )
 
 
@@ -192,7 +207,7 @@ def run_networkx(metric: str, g) -> str:
     n = h.vcount()
     pivots, info = choose_pivots(range(n), None, None, 0, EXACT_LIMIT, h.ecount())
     label = info.label() if metric in ("harmonic", "betweenness") else ""
-    start_hwm = hwm_mb()
+    start_rss = reset_peak()
     t0 = time.perf_counter()
     if metric == "degree+strength":
         dict(G.degree())
@@ -224,11 +239,15 @@ def run_networkx(metric: str, g) -> str:
     elif metric == "constraint":
         nx.constraint(G, weight="weight")
     elif metric == "effective size":
-        # Unweighted (Borgatti's formula, per node): networkx's weighted per-node path is
-        # O(deg³) per node, and its vectorised path builds dense n × n matrices and, for
-        # weights, is wrong in networkx 3.6 (networkx PR #8906).
-        nx.effective_size(G, nodes=list(G))
-        label = "unweighted"
+        # networkx's default (vectorised) path builds dense n × n matrices (and, weighted,
+        # is wrong in networkx 3.6: networkx PR #8906): used up to EXACT_LIMIT nodes;
+        # above, the per-node path (O(deg³) per node when weighted).
+        if n <= EXACT_LIMIT:
+            nx.effective_size(G, weight="weight")
+            label = "dense"
+        else:
+            nx.effective_size(G, nodes=list(G), weight="weight")
+            label = "per node"
     elif metric == "cut points":
         list(nx.articulation_points(G))
     elif metric == "bridge ties":
@@ -237,7 +256,7 @@ def run_networkx(metric: str, g) -> str:
         nx.community.louvain_communities(G, weight="weight", seed=0)
     seconds = time.perf_counter() - t0
     return json.dumps(
-        {"seconds": seconds, "peak": hwm_mb() - start_hwm, "hwm": hwm_mb(), "info": label}
+        {"seconds": seconds, "peak": hwm_mb() - start_rss, "hwm": start_rss, "info": label}
     )
 
 
@@ -270,7 +289,7 @@ def seconds_text(s: float, timeout: float | None = None) -> str:
 
 def bench_metrics(graph: Path, label: str) -> dict[str, dict[str, Any]]:
     print(f"\n## igraph, each metric in its own process: {label}")
-    print(f"{'metric':<22}{'seconds':>9}{'peak MB':>9}{'HWM MB':>9}  sampling")
+    print(f"{'metric':<22}{'seconds':>9}{'peak MB':>9}{'RSS MB':>9}  sampling")
     out = {}
     for metric in IGRAPH_METRICS:
         r = in_subprocess("igraph", metric, graph, timeout=1800)
@@ -335,7 +354,10 @@ def bench_cli(orgs: int, ties: int, folder: Path) -> None:
         r = subprocess.run([exe, "--db", str(db), *args, "--format", "csv"],
                            capture_output=True, text=True, check=False)  # fmt: skip
         dt = time.perf_counter() - t0
-        status = "ok" if r.returncode == 0 else f"exit {r.returncode}: {r.stderr[-300:]}"
+        notes = "; ".join(
+            x for x in r.stderr.splitlines() if x.startswith(("projected", "computed"))
+        )
+        status = notes if r.returncode == 0 else f"exit {r.returncode}: {r.stderr[-300:]}"
         print(f"graphtwin {' '.join(args):<30}{dt:7.2f} s  {status}")
         if args[0] == "centrality" or len(args) > 3:
             total += dt

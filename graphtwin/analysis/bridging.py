@@ -464,21 +464,60 @@ def effective_size(
 
     ES(i) = Σ_j∈N(i) [1 - Σ_q p_iq m_jq], with p_iq = w_iq / Σ_k w_ik and
     m_jq = w_jq / max_k w_jk (Burt 1992; networkx ``effective_size``). Unweighted it is
-    Borgatti's n - 2t/n. Computed as deg_i - Σ_j A_ij (W W)_ij / (s_i max_j) with a masked
-    sparse product. ``adjacency``: the matching (weighted or not) adjacency, if at hand.
+    Borgatti's n - 2t/n. The redundancy Σ_j Σ_q w_iq w_qj / max_j runs over the
+    triangles (i, q, j); see :func:`_triangle_redundancy`. ``adjacency``: the matching
+    (weighted or not) adjacency, if at hand.
     """
     n = h.vcount()
     w = adjacency if adjacency is not None else _adjacency(h, weighted=weighted)
-    a = w.astype(bool).astype(float)
-    deg = np.asarray(a.sum(axis=1)).ravel()
+    deg = np.diff(w.indptr).astype(float)
     s = np.asarray(w.sum(axis=1)).ravel()
     top = w.max(axis=1).toarray().ravel() if n else np.zeros(0)
-    inv_top = sp.diags(np.divide(1.0, top, out=np.zeros(n), where=top > 0))
-    redundancy = _masked_rowsum(w, w @ inv_top, a, _row_blocks(a))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        es = deg - np.divide(redundancy, s, out=np.zeros(n), where=s > 0)
+    inv_top = np.divide(1.0, top, out=np.zeros(n), where=top > 0)
+    redundancy = _triangle_redundancy(w, deg, inv_top)
+    es = deg - np.divide(redundancy, s, out=np.zeros(n), where=s > 0)
     es[deg == 0] = np.nan
     return es
+
+
+def _triangle_redundancy(w: sp.csr_matrix, deg: np.ndarray, inv_top: np.ndarray) -> np.ndarray:
+    """Per ego i: Σ over ordered pairs (q, j) of its contacts that are tied to each other
+    of w_iq w_qj / max_j, with ``inv_top`` = 1 / max_j.
+
+    Each triangle a < b < c (vertices ranked by degree) adds two terms to each corner. The
+    ties are oriented from lower to higher rank (U), so that every product below costs
+    Σ out(v)² or Σ in(v)·out(v) rather than Σ deg(v)² (hubs have few higher-ranked
+    neighbours), each term being a masked product read by rows or by columns:
+
+    - corner a: w_ab w_bc / M_c and w_ac w_cb / M_b  (two-paths a→b→c closed by a→c);
+    - corners b and c: w_ba w_ac / M_c (row b) and w_ca w_ab / M_b (column c) from
+      (Uᵀ U)_bc on b→c; w_bc w_ca / M_a (row b) and w_cb w_ba / M_a (row c) from
+      (Uᵀ diag(1/M) U)_bc and _cb.
+    """
+    n = w.shape[0]
+    if n == 0 or w.nnz == 0:
+        return np.zeros(n)
+    rank = np.empty(n, dtype=np.int64)
+    rank[np.lexsort((np.arange(n), deg))] = np.arange(n)
+    coo = w.tocoo()
+    up = rank[coo.row] < rank[coo.col]
+    uw = sp.csr_matrix((coo.data[up], (coo.row[up], coo.col[up])), shape=(n, n))
+    ub = sp.csr_matrix((np.ones(int(up.sum())), (coo.row[up], coo.col[up])), shape=(n, n))
+    dm = sp.diags(inv_top)
+    dm_uw = (dm @ uw).tocsr()
+
+    def rowsum(m: sp.spmatrix) -> np.ndarray:
+        return np.asarray(m.sum(axis=1)).ravel()
+
+    red = rowsum((uw @ (uw @ dm)).multiply(ub))  # a: w_ab w_bc / M_c
+    red += rowsum((ub @ dm_uw).multiply(uw))  # a: w_ac w_cb / M_b
+    x = (uw.T @ uw).multiply(ub).tocsr()  # (b, c): Σ_a w_ab w_ac on b→c
+    red += np.asarray(x @ inv_top).ravel()  # b: w_ba w_ac / M_c
+    red += np.asarray(x.T @ inv_top).ravel()  # c: w_ca w_ab / M_b
+    y = (ub.T @ dm_uw).tocsr()  # (x, y): Σ_a [a→x] w_ay / M_a
+    red += rowsum(y.multiply(uw))  # b: w_bc w_ca / M_a
+    red += rowsum(y.multiply(uw.T))  # c: w_cb w_ba / M_a
+    return red
 
 
 def structural_holes(

@@ -137,3 +137,24 @@ def test_write_potential_replaces_per_city_pair(store, bundle):
     )
     # POTENTIAL relationships are not ties: the projection ignores them
     assert store.projection().ecount() == len(bundle.ties)
+
+
+def test_projection_sees_cypher_edits_with_missing_values(store, bundle):
+    """Users may edit the graph between runs; nodes lacking properties still project."""
+    store.load(bundle)
+    first = bundle.organisations[0].id
+    store.query("CREATE (:Organisation {id: 'bare'})", write=True)
+    store.query(
+        "MATCH (a:Organisation {id: 'bare'}), (b:Organisation {id: $b}) "
+        "CREATE (a)-[:COLLABORATES_WITH {weight: 1.5}]->(b)",
+        {"b": first},
+        write=True,
+    )
+    g = store.projection()
+    assert g.vcount() == len(bundle.organisations) + 1
+    assert g.ecount() == len(bundle.ties) + 1
+    bare = g.vs.find(id="bare")
+    assert bare["kind"] is None and bare["name"] is None and bare["sectors"] == []
+    [edge] = g.es.select(_incident=[bare.index])
+    assert edge["kind"] is None and edge["weight"] == 1.5
+    assert {g.vs[edge.source]["id"], g.vs[edge.target]["id"]} == {"bare", first}
