@@ -109,7 +109,7 @@ def quickstart() -> list[Cell]:
             from graphtwin.ingest import read_bundle
             from graphtwin.ingest.demo import demo_bundle_path
             from graphtwin.store import open_store
-            from graphtwin.viz.maps import city_pair_map, write_map
+            from graphtwin.viz.maps import city_pair_map
             from graphtwin.viz.notebook import show
 
             pd.set_option("display.max_colwidth", 60)

@@ -33,6 +33,7 @@ from typing import Any
 
 import igraph as ig
 import numpy as np
+import pandas as pd
 
 from graphtwin.model import TIE_KINDS, Bundle, city_id, default_weights
 
@@ -60,14 +61,17 @@ def graph_from_columns(
     """
     ids = list(orgs["id"])
     n = len(ids)
-    index = {v: i for i, v in enumerate(ids)}
     g = ig.Graph(n=n, directed=False)
     g.vs["id"] = ids
     for name in ("name", "kind", "city", "country"):
         g.vs[name] = _column(orgs, name, n)
+    city_ids: dict[tuple[Any, Any], str | None] = {}
     g.vs["city_id"] = [
-        city_id(c, k) if c is not None and k is not None else None
-        for c, k in zip(g.vs["city"], g.vs["country"], strict=True)
+        city_ids.get(ck)
+        or city_ids.setdefault(
+            ck, city_id(ck[0], ck[1]) if ck[0] is not None and ck[1] is not None else None
+        )
+        for ck in zip(g.vs["city"], g.vs["country"], strict=True)
     ]
     g.vs["sectors"] = [list(s) if s else [] for s in _column(orgs, "sectors", n)]
     g.vs["synthetic"] = [bool(s) for s in _column(orgs, "synthetic", n, False)]
@@ -75,46 +79,59 @@ def graph_from_columns(
         if name.startswith("gt_"):
             g.vs[name] = list(values)
 
-    src = list(ties.get("source", []))
-    dst = list(ties.get("target", []))
+    # Edges: vectorised with pandas (500k ties in well under a second).
+    src = pd.Series(_column(ties, "source", 0) if "source" in ties else [], dtype=object)
+    dst = pd.Series(_column(ties, "target", 0) if "target" in ties else [], dtype=object)
     m = len(src)
-    si = np.fromiter((index.get(s, -1) for s in src), dtype=np.int64, count=m)
-    ti = np.fromiter((index.get(t, -1) for t in dst), dtype=np.int64, count=m)
-    keep = (si >= 0) & (ti >= 0)
-    kept = np.flatnonzero(keep)
+    id_index = pd.Index(ids)
+    si = id_index.get_indexer(src) if m else np.empty(0, dtype=np.int64)
+    ti = id_index.get_indexer(dst) if m else np.empty(0, dtype=np.int64)
+    kept = np.flatnonzero((si >= 0) & (ti >= 0))
     g.add_edges(np.column_stack([si[kept], ti[kept]]).tolist())
 
-    def pick(name: str, default: Any = None) -> list:
-        col = _column(ties, name, m, default)
-        return [col[i] for i in kept] if len(kept) != m else col
+    def pick(name: str) -> pd.Series:
+        values = ties.get(name)
+        col = pd.Series([None] * m if values is None else list(values), dtype=object)
+        return col.iloc[kept].reset_index(drop=True)
 
-    kinds = pick("kind")
+    kinds = pd.Categorical(pick("kind"))
+    codes = kinds.codes
+    cats = list(kinds.categories)
+
+    def per_kind(value_of: Any) -> list:
+        table = np.array([value_of(k) for k in cats] + [value_of(None)], dtype=object)
+        return table[codes].tolist()  # code -1 (missing kind) picks the last entry
+
     weights = dict(weights or default_weights())
-    given = [None if w is None or w != w else float(w) for w in pick("weight")]
-    g.es["kind"] = kinds
-    g.es["rel_type"] = [TIE_KINDS[k].rel_type if k in TIE_KINDS else None for k in kinds]
-    g.es["directed"] = [TIE_KINDS[k].directed if k in TIE_KINDS else False for k in kinds]
-    g.es["weight_given"] = given
-    g.es["weight"] = [
-        w if w is not None else float(weights.get(k, 1.0))
-        for w, k in zip(given, kinds, strict=True)
-    ]
-    g.es["start_year"] = [_int_or_none(y) for y in pick("start_year")]
-    g.es["end_year"] = [_int_or_none(y) for y in pick("end_year")]
-    g.es["source_id"] = [src[i] for i in kept]
+    given = pd.to_numeric(pick("weight"), errors="coerce").to_numpy(dtype=float)
+    default = np.array(per_kind(lambda k: float(weights.get(k, 1.0))), dtype=float)
+    g.es["kind"] = per_kind(lambda k: k)
+    g.es["rel_type"] = per_kind(lambda k: TIE_KINDS[k].rel_type if k in TIE_KINDS else None)
+    g.es["directed"] = per_kind(lambda k: TIE_KINDS[k].directed if k in TIE_KINDS else False)
+    g.es["weight_given"] = _floats_or_none(given)
+    g.es["weight"] = np.where(np.isnan(given), default, given).tolist()
+    g.es["start_year"] = _ints_or_none(pick("start_year"))
+    g.es["end_year"] = _ints_or_none(pick("end_year"))
+    g.es["source_id"] = src.iloc[kept].tolist()
     g["cities"] = {k: dict(v) for k, v in (cities or {}).items()}
     g["sectors"] = dict(sectors or {})
     return g
 
 
-def _int_or_none(value: Any) -> int | None:
-    if value is None:
-        return None
-    try:
-        f = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if f != f else int(f)
+def _floats_or_none(values: np.ndarray) -> list[float | None]:
+    out: list[float | None] = values.tolist()
+    for i in np.flatnonzero(np.isnan(values)).tolist():
+        out[i] = None
+    return out
+
+
+def _ints_or_none(values: pd.Series) -> list[int | None]:
+    """Years as Python ints, None where missing or not a number."""
+    nums = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    out: list[int | None] = np.nan_to_num(nums).astype(np.int64).tolist()
+    for i in np.flatnonzero(np.isnan(nums)).tolist():
+        out[i] = None
+    return out
 
 
 def graph_from_bundle(bundle: Bundle, weights: Mapping[str, float] | None = None) -> ig.Graph:
