@@ -266,6 +266,11 @@ def cross_group_betweenness(
     betweenness. Sampling: exact for graphs of at most ``limit`` organisations or when
     ``exact``; otherwise ``pivots`` seeded sources (from the smaller city of a pair, or
     from all organisations) with the sum scaled by population/pivots.
+
+    >>> path, codes = ig.Graph([(0, 1), (1, 2)]), np.array([0, 1, 1])
+    >>> share, info = cross_group_betweenness(path, codes, (np.array([0]), np.array([2])))
+    >>> share.tolist(), info.exact
+    ([0.0, 1.0, 0.0], True)
     """
     n = h.vcount()
     out = np.zeros(n)
@@ -331,6 +336,10 @@ def brokerage_counts(
     number of ``triangles`` at each vertex (:func:`triangle_counts`), the costly
     same-group × same-group product is replaced by a difference, and the three products
     left involve cross-group ties only.
+
+    >>> path = sp.csr_matrix(np.array([[0, 1, 0], [1, 0, 1], [0, 1, 0]]))
+    >>> brokerage_counts(path, np.array([0, 1, 2]))[1].tolist()  # b is a liaison twice
+    [0, 0, 0, 0, 2]
     """
     a = sp.csr_matrix(adj, dtype=float, copy=True)  # never touch the caller's weights
     a.data[:] = 1.0
@@ -369,7 +378,7 @@ def brokerage_counts(
     counts[:, 2] = own * other - tri_pair
     counts[:, 3] = counts[:, 2]
     counts[:, 4] = other**2 - sq_other - 2 * tri_diff
-    return np.rint(counts)
+    return np.rint(counts).astype(np.int64)
 
 
 def brokerage_moments(codes: np.ndarray, arcs: int) -> tuple[np.ndarray, np.ndarray]:
@@ -386,6 +395,10 @@ def brokerage_moments(codes: np.ndarray, arcs: int) -> tuple[np.ndarray, np.ndar
       Var = E(1-q) + 2 [(n_i-1) C(N-n_i, 2) + (N-n_i) C(n_i-1, 2)] r
     - liaison: E = q [(Σ_{h≠i} n_h)² - Σ_{h≠i} n_h²]; Var = E(1-q) + 4 Σ_{h≠i} n_h C(N-n_h-n_i, 2) r
     - total: E = q (N-1)(N-2); Var = E(1-q) + 2 (N-1)(N-2)(N-3) r
+
+    >>> exp, sd = brokerage_moments(np.array([0, 1, 2]), arcs=4)
+    >>> round(float(exp[1, 4]), 4), round(float(sd[1, 4]), 4)  # liaison: 8/27, √184/27
+    (0.2963, 0.5024)
     """
     codes = np.asarray(codes, dtype=np.int64)
     n_vertices = len(codes)
@@ -435,6 +448,10 @@ def brokerage(
     (:func:`brokerage_moments`); z is NaN where sd is 0 (e.g. a one-member group). ``h``
     must be simple (see :func:`~graphtwin.analysis.projection.simple_view`);
     ``adjacency`` may pass its (weighted or not) adjacency matrix to save building it.
+
+    >>> df = brokerage(ig.Graph([(0, 1), (1, 2)]), ["X", "Y", "Z"])
+    >>> df.loc[1, ["liaison", "total"]].tolist(), round(float(df.loc[1, "z_liaison"]), 3)
+    ([2, 2], 3.391)
     """
     codes, _ = _codes(labels) if len(labels) else (np.zeros(0, dtype=np.int64), [])
     adj = adjacency if adjacency is not None else _adjacency(h, weighted=False)
@@ -467,6 +484,9 @@ def effective_size(
     Borgatti's n - 2t/n. The redundancy Σ_j Σ_q w_iq w_qj / max_j runs over the
     triangles (i, q, j); see :func:`_triangle_redundancy`. ``adjacency``: the matching
     (weighted or not) adjacency, if at hand.
+
+    >>> effective_size(ig.Graph.Star(4), weighted=False).tolist()  # a hub of 3 strangers
+    [3.0, 1.0, 1.0, 1.0]
     """
     n = h.vcount()
     w = adjacency if adjacency is not None else _adjacency(h, weighted=weighted)
@@ -527,6 +547,10 @@ def structural_holes(
 
     Constraint C(i) = Σ_j (p_ij + Σ_q p_iq p_qj)² with proportional tie strengths p
     (Burt 1992); low constraint = many non-redundant contacts.
+
+    >>> df = structural_holes(ig.Graph.Star(4), weighted=False)
+    >>> round(float(df.loc[0, "constraint"]), 4), float(df.loc[0, "effective_size"])
+    (0.3333, 3.0)
     """
     df = base_frame(h)
     if h.vcount() == 0:
@@ -550,6 +574,9 @@ def participation(
     s_ig is the strength of i's ties into group g (tie-kind weights; degree when not
     ``weighted``). 0 when all ties stay in one group or for isolates; approaches 1 when
     ties spread evenly over many groups.
+
+    >>> participation(ig.Graph([(0, 1), (1, 2)]), ["X", "Y", "Z"], weighted=False).tolist()
+    [0.0, 0.5, 0.0]
     """
     n = h.vcount()
     if n == 0:
@@ -569,6 +596,9 @@ def ei_index(h: ig.Graph, labels: Sequence[str]) -> pd.DataFrame:
     Counts ties of the simple graph: internal ties have both ends in the group, external
     ties one. +1: all ties leave the group; -1: all stay inside; NaN: no ties. Sorted by
     group size, largest first.
+
+    >>> ei_index(ig.Graph([(0, 1), (1, 2)]), ["X", "Y", "Y"])["ei_index"].tolist()
+    [0.0, 1.0]
     """
     codes, names = _codes(labels) if len(labels) else (np.zeros(0, dtype=np.int64), [])
     sizes = np.bincount(codes, minlength=len(names))
@@ -606,7 +636,12 @@ def cut_points(h: ig.Graph) -> pd.DataFrame:
     ``cut_parts`` (how many parts its component falls into without it: the number of
     biconnected components it belongs to; 1 otherwise, 0 for isolates) and
     ``bridge_ties`` (how many of its ties are bridges, i.e. the only link between the
-    two sides)."""
+    two sides).
+
+    >>> df = cut_points(ig.Graph([(0, 1), (1, 2)]))
+    >>> df["articulation"].tolist(), df["cut_parts"].tolist(), df["bridge_ties"].tolist()
+    ([False, True, False], [1, 2, 1], [1, 2, 1])
+    """
     n = h.vcount()
     df = base_frame(h)
     parts = np.where(np.asarray(h.degree(), dtype=np.int64) > 0, 1, 0) if n else np.zeros(0)
@@ -636,21 +671,27 @@ def bridge_edges(h: ig.Graph) -> pd.DataFrame:
     ``cut_off`` is the number of organisations on the smaller side, i.e. how many would
     be cut off from the rest of their component if the tie ended (1 = a pendant
     organisation). Sorted by ``cut_off`` then weight, largest first.
+
+    >>> g = ig.Graph([(0, 1), (1, 2), (2, 0), (2, 3), (3, 4), (4, 5), (5, 3)])
+    >>> g.vs["id"] = list("abcdef")
+    >>> g.es["weight"] = [1.0] * 7
+    >>> bridge_edges(g)[["source_id", "target_id", "cut_off"]].values.tolist()
+    [['c', 'd', 3]]
     """
     cols = [
         "source_id", "source_name", "source_city", "target_id", "target_name",
         "target_city", "weight", "kinds", "cut_off",
     ]  # fmt: skip
-    ids = h.bridges() if h.ecount() else []
-    if not ids:
+    bridge_ids = h.bridges() if h.ecount() else []
+    if not bridge_ids:
         return pd.DataFrame({c: [] for c in cols})
-    keep = sorted(set(range(h.ecount())) - set(ids))
+    keep = sorted(set(range(h.ecount())) - set(bridge_ids))
     membership = np.asarray(
         h.subgraph_edges(keep, delete_vertices=False).connected_components().membership
     )
     n_comp = int(membership.max()) + 1
     comp_size = np.bincount(membership, minlength=n_comp).astype(np.int64)
-    ends = np.asarray([h.es[e].tuple for e in ids], dtype=np.int64)
+    ends = np.asarray([h.es[e].tuple for e in bridge_ids], dtype=np.int64)
     tree = ig.Graph(n=n_comp, edges=membership[ends].tolist())
     subtree = comp_size.copy()
     parent = np.full(n_comp, -1)
@@ -672,17 +713,21 @@ def bridge_edges(h: ig.Graph) -> pd.DataFrame:
     for cu, cv in zip(membership[ends[:, 0]], membership[ends[:, 1]], strict=True):
         child = cv if parent[cv] == cu else cu
         cut.append(int(min(subtree[child], total[child] - subtree[child])))
-    vs = h.vs
+    base = base_frame(h)
+    ids, names, cities = (base[c].tolist() for c in ("id", "name", "city"))
+    u_, v_ = ends[:, 0].tolist(), ends[:, 1].tolist()
     df = pd.DataFrame(
         {
-            "source_id": [vs[int(u)]["id"] for u in ends[:, 0]],
-            "source_name": [vs[int(u)]["name"] for u in ends[:, 0]],
-            "source_city": [vs[int(u)]["city"] for u in ends[:, 0]],
-            "target_id": [vs[int(v)]["id"] for v in ends[:, 1]],
-            "target_name": [vs[int(v)]["name"] for v in ends[:, 1]],
-            "target_city": [vs[int(v)]["city"] for v in ends[:, 1]],
-            "weight": [float(h.es[e]["weight"]) for e in ids],
-            "kinds": [list(h.es[e]["kinds"]) if "kinds" in h.es.attributes() else [] for e in ids],
+            "source_id": [ids[u] for u in u_],
+            "source_name": [names[u] for u in u_],
+            "source_city": [cities[u] for u in u_],
+            "target_id": [ids[v] for v in v_],
+            "target_name": [names[v] for v in v_],
+            "target_city": [cities[v] for v in v_],
+            "weight": [float(h.es[e]["weight"]) for e in bridge_ids],
+            "kinds": [
+                list(h.es[e]["kinds"]) if "kinds" in h.es.attributes() else [] for e in bridge_ids
+            ],
             "cut_off": cut,
         }
     )

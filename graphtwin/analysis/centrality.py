@@ -170,6 +170,9 @@ def betweenness(
     unbiased estimate of the exact value. ``normalized`` divides by (n-1)(n-2)/2, the
     number of pairs of other vertices, as networkx ``betweenness_centrality`` does.
     ``g`` must be simple (see ``simple_view``): parallel ties would count as extra paths.
+
+    >>> betweenness(ig.Graph([(0, 1), (1, 2)]))[0].tolist()
+    [0.0, 1.0, 0.0]
     """
     n = g.vcount()
     sources, info = choose_pivots(range(n), exact, pivots, seed, limit, g.ecount())
@@ -200,6 +203,9 @@ def harmonic(
     networkx ``harmonic_centrality`` divided by n-1 (igraph ``normalized=True``). Sampled:
     the mean of 1/d(s, v) over ``pivots`` seeded sources s other than v (Eppstein & Wang
     2004), from BFS distances taken ``chunk`` sources at a time.
+
+    >>> harmonic(ig.Graph([(0, 1), (1, 2)]))[0].tolist()
+    [0.75, 1.0, 0.75]
     """
     n = g.vcount()
     sources, info = choose_pivots(range(n), exact, pivots, seed, limit, g.ecount())
