@@ -2,12 +2,12 @@
 
 The public Python API mirrors the CLI:
 
->>> from graphtwin.ingest import read_bundle          # doctest: +SKIP
->>> from graphtwin.store import open_store            # doctest: +SKIP
->>> bundle = read_bundle("my-bundle/")                # doctest: +SKIP
->>> with open_store("graphtwin.db") as store:         # doctest: +SKIP
-...     store.load(bundle)
-...     g = store.projection()
+from graphtwin.ingest import read_bundle
+from graphtwin.store import open_store
+bundle = read_bundle("my-bundle/")
+with open_store("graphtwin.db") as store:
+    store.load(bundle)
+    g = store.projection()
 """
 
 __version__ = "0.1.0"

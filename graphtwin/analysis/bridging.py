@@ -38,7 +38,6 @@ Example:
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -48,6 +47,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from graphtwin.analysis import lookup
 from graphtwin.analysis.centrality import (
     BASE_COLUMNS,
     EXACT_LIMIT,
@@ -140,9 +140,8 @@ def _codes(labels: Sequence[str]) -> tuple[np.ndarray, list[str]]:
 def resolve_city(g: ig.Graph, text: str) -> tuple[str, np.ndarray]:
     """The city label (as in :func:`group_labels`) and member vertices named by ``text``.
 
-    Accepts a city name in any case, ``"Name, CC"``, ``"Name (CC)"`` or a city id
-    (``GB-belfast``). An unknown or ambiguous name raises :class:`GraphtwinError` listing
-    close names.
+    ``text`` is read by :func:`graphtwin.analysis.lookup.resolve_city` (a name in any
+    case, ``"Name, CC"``, ``"Name (CC)"`` or a city id).
 
     >>> from graphtwin.analysis.projection import graph_from_columns
     >>> g = graph_from_columns({"id": ["a"], "name": ["A"], "kind": ["firm"],
@@ -150,42 +149,11 @@ def resolve_city(g: ig.Graph, text: str) -> tuple[str, np.ndarray]:
     >>> resolve_city(g, "sejong, kr")[0]
     'Sejong'
     """
-    labels = group_labels(g, "city")
-    cities = [str(c) for c in g.vs["city"]] if g.vcount() else []
-    countries = [str(c) for c in g.vs["country"]] if g.vcount() else []
-    ids = [str(c) for c in g.vs["city_id"]] if g.vcount() else []
-    query = text.strip()
-    name, country = query, None
-    for sep in (",", "("):
-        if sep in query:
-            head, _, tail = query.partition(sep)
-            name, country = head.strip(), tail.strip(" )").upper() or None
-            break
-    key = name.casefold()
-    hits = {
-        labels[i]
-        for i in range(len(labels))
-        if (cities[i].casefold() == key and (country is None or countries[i] == country))
-        or ids[i].casefold() == query.casefold()
-    }
-    if len(hits) > 1:
-        raise GraphtwinError(
-            f"city {text!r} is ambiguous: {', '.join(sorted(hits))}; "
-            "add the country, e.g. 'Gwangju, KR'"
-        )
-    if not hits:
-        known = sorted(set(cities))
-        close = difflib.get_close_matches(name, known, n=5, cutoff=0.5)
-        close += [c for c in known if key and key in c.casefold() and c not in close][:5]
-        hint = (
-            f"did you mean: {', '.join(close)}?"
-            if close
-            else (f"known cities: {', '.join(known[:15])}{' …' if len(known) > 15 else ''}")
-        )
-        raise GraphtwinError(f"unknown city {text!r} (no organisation is located there); {hint}")
-    label = hits.pop()
-    members = np.flatnonzero(np.asarray(labels, dtype=object) == label)
-    return label, members
+    cid = lookup.resolve_city(g, text)
+    members = np.flatnonzero(np.asarray(g.vs["city_id"], dtype=object) == cid)
+    if len(members) == 0:
+        raise GraphtwinError(f"city {text!r} has no organisations in this graph")
+    return group_labels(g, "city")[members[0]], members
 
 
 # --------------------------------------------------------------------------------------

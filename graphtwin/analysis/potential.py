@@ -63,6 +63,7 @@ from graphtwin.analysis.config import (
     PotentialConfig,
     load_config,
 )
+from graphtwin.analysis.lookup import resolve_city
 from graphtwin.errors import GraphtwinError
 from graphtwin.model import HELIX, ORG_KINDS, canonical_org_kind, slugify
 from graphtwin.progress import ProgressFn, no_progress
@@ -91,39 +92,6 @@ def city_table(g: ig.Graph) -> dict[str, dict[str, Any]]:
         entry = out.setdefault(cid, {"name": name, "country": country, "orgs": 0})
         entry["orgs"] += 1
     return out
-
-
-def resolve_city(g: ig.Graph, text: str) -> str:
-    """The city id meant by ``text``: a city id (``KR-sejong``) or a name (any case).
-
-    Raises GraphtwinError with the closest names when the city is unknown, and asks for
-    the id when a name exists in several countries.
-
-    >>> from graphtwin.analysis.projection import graph_from_columns
-    >>> g = graph_from_columns({"id": ["a"], "name": ["A"], "kind": ["firm"],
-    ...                         "city": ["Sejong"], "country": ["KR"]}, {})
-    >>> resolve_city(g, "sejong")
-    'KR-sejong'
-    """
-    cities = city_table(g)
-    if text in cities:
-        return text
-    key = slugify(text)
-    by_id = {cid.lower(): cid for cid in cities}
-    if text.lower() in by_id:
-        return by_id[text.lower()]
-    matches = [cid for cid, c in cities.items() if slugify(c["name"]) == key]
-    if len(matches) == 1:
-        return matches[0]
-    if len(matches) > 1:
-        raise GraphtwinError(
-            f"city {text!r} is ambiguous: {', '.join(sorted(matches))}; give the city id"
-        )
-    names = sorted({c["name"] for c in cities.values()})
-    close = difflib.get_close_matches(text, names, n=5, cutoff=0.6)
-    close += [n for n in names if key and key in slugify(n) and n not in close][:5]
-    hint = f"; did you mean {', '.join(close[:5])}?" if close else ""
-    raise GraphtwinError(f"unknown city {text!r} ({len(names)} cities in the graph){hint}")
 
 
 def resolve_sector(g: ig.Graph, text: str) -> str:

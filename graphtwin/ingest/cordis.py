@@ -36,8 +36,8 @@ projects with at least one organisation there). Everything is sorted, so the sam
 gives byte-identical bundles. docs/importers.md describes the mapping and its limits.
 
 Example:
-    >>> r = import_cordis(["cordis-HORIZONprojects-csv.zip"], countries=["GB"])  # doctest: +SKIP
-    >>> print(r.summary())                                                       # doctest: +SKIP
+    r = import_cordis(["cordis-HORIZONprojects-csv.zip"], countries=["GB"])
+    print(r.summary())
 """
 
 from __future__ import annotations
@@ -894,8 +894,8 @@ def import_cordis(
     broken CSV quoting. Rows with the wrong number of fields are skipped and listed.
 
     Example:
-        >>> r = import_cordis(["tests/data/cordis"], since=2022)  # doctest: +SKIP
-        >>> r.projects_kept, r.organisations, r.ties              # doctest: +SKIP
+        r = import_cordis(["tests/data/cordis"], since=2022)
+        r.projects_kept, r.organisations, r.ties
         (2, 7, 15)
     """
     if max_partners < 2:

@@ -41,8 +41,8 @@ Ties repeated over several projects are merged as in :mod:`graphtwin.ingest.cord
 the same input gives the same bundle.
 
 Example:
-    >>> r = import_gtr(["gtr-downloads/"], funders=["EPSRC"], since=2018)  # doctest: +SKIP
-    >>> print(r.summary())                                               # doctest: +SKIP
+    r = import_gtr(["gtr-downloads/"], funders=["EPSRC"], since=2018)
+    print(r.summary())
 """
 
 from __future__ import annotations
@@ -587,8 +587,8 @@ def import_gtr(
     a response of the older GtR API, or input without any project record.
 
     Example:
-        >>> r = import_gtr(["tests/data/gtr"])   # doctest: +SKIP
-        >>> r.organisations, len(r.bundle.ties)  # doctest: +SKIP
+        r = import_gtr(["tests/data/gtr"])
+        r.organisations, len(r.bundle.ties)
         (7, 7)
     """
     if other_countries not in ("keep", "drop"):

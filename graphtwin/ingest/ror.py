@@ -31,12 +31,13 @@ A government record becomes a ``council`` only when its name reads as a local go
 (``Belfast City Council``, ``London Borough of Camden``); national research councils
 stay agencies (see :func:`is_local_government`).
 
-Example:
-    >>> from pathlib import Path
-    >>> result = import_ror([Path("../shared/data/ror_records")])     # doctest: +SKIP
-    >>> result.organisations, result.ties                             # doctest: +SKIP
+Example::
+
+    from pathlib import Path
+    result = import_ror([Path("../shared/data/ror_records")])
+    result.organisations, result.ties
     (18, 4)
-    >>> print(result.summary())                                       # doctest: +SKIP
+    print(result.summary())
 """
 
 from __future__ import annotations
@@ -500,8 +501,8 @@ def import_ror(paths: Iterable[str | os.PathLike[str]]) -> RorImport:
     that is not the ROR layout, or input with no usable record.
 
     Example:
-        >>> r = import_ror(["../shared/data/ror_gb_kr_from_ror_records.csv"])  # doctest: +SKIP
-        >>> r.organisations, r.relationship_entries, r.dropped_missing_end     # doctest: +SKIP
+        r = import_ror(["../shared/data/ror_gb_kr_from_ror_records.csv"])
+        r.organisations, r.relationship_entries, r.dropped_missing_end
         (2966, 3032, 1054)
     """
     paths = list(paths)

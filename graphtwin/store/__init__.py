@@ -8,8 +8,11 @@ Example:
     >>> from graphtwin.store import open_store, is_neo4j_uri
     >>> is_neo4j_uri("neo4j+s://xyz.databases.neo4j.io"), is_neo4j_uri("graphtwin.db")
     (True, False)
-    >>> with open_store("graphtwin.db") as store:            # doctest: +SKIP
-    ...     print(store.counts()["Organisation"])
+
+A store is a context manager::
+
+    with open_store("graphtwin.db") as store:
+        print(store.counts()["Organisation"])
 """
 
 from __future__ import annotations
@@ -59,8 +62,8 @@ def open_store(target: str | os.PathLike | None = None, read_only: bool = False)
     creates the schema; on Neo4j it refuses ``write=True`` queries and loads.
     Raises StoreError (one clear line) if the store cannot be opened or reached.
 
-    >>> with open_store("bolt://127.0.0.1:7687", read_only=True) as s:   # doctest: +SKIP
-    ...     s.query("MATCH (o:Organisation) RETURN count(o) AS n").rows
+    with open_store("bolt://127.0.0.1:7687", read_only=True) as s:
+        s.query("MATCH (o:Organisation) RETURN count(o) AS n").rows
     """
     if target is None:
         target = os.environ.get("GRAPHTWIN_DB") or os.environ.get("NEO4J_URI") or DEFAULT_DB

@@ -12,9 +12,9 @@ Python dicts), Neo4j gets one list parameter per column and
 one map per row). Statements are written once against a ``ref(column)`` function.
 
 Example:
-    >>> from graphtwin.store import open_store            # doctest: +SKIP
-    >>> with open_store("graphtwin.db") as store:          # doctest: +SKIP
-    ...     g = store.projection(countries=["GB", "KR"])
+    from graphtwin.store import open_store
+    with open_store("graphtwin.db") as store:
+        g = store.projection(countries=["GB", "KR"])
 """
 
 from __future__ import annotations
@@ -286,8 +286,8 @@ class CypherStore:
         Only new rows and rows whose values changed are written, so loading the same
         bundle again writes nothing and reports nothing created or updated.
 
-        >>> report = store.load(read_bundle("my-bundle/"))     # doctest: +SKIP
-        >>> report.created["Organisation"]                     # doctest: +SKIP
+        report = store.load(read_bundle("my-bundle/"))
+        report.created["Organisation"]
         120
         """
         self._check_writable()
@@ -329,7 +329,7 @@ class CypherStore:
         that range (ties without a start year are kept only when ``first`` is None).
         Built from a few bulk column queries; every written ``gt_*`` score is included.
 
-        >>> g = store.projection(tie_kinds=["project"], years=(2018, None))  # doctest: +SKIP
+        g = store.projection(tie_kinds=["project"], years=(2018, None))
         """
         params: dict[str, Any] = {}
         org_where = ""
@@ -408,7 +408,7 @@ class CypherStore:
         Returns the number of organisations matched. Organisations not in the table
         keep their previous values.
 
-        >>> store.write_scores({"id": ["qub"], "gt_pagerank": [0.12]})   # doctest: +SKIP
+        store.write_scores({"id": ["qub"], "gt_pagerank": [0.12]})
         1
         """
         self._check_writable()
@@ -444,9 +444,9 @@ class CypherStore:
         Previous POTENTIAL relationships of the city pairs present are replaced.
         Returns the number of relationships created.
 
-        >>> store.write_potential([{"source": "qub", "target": "kaist", "score": 0.8,
-        ...     "reasons": ["shared partner: UKRI"], "city_pair": "GB-belfast|KR-daejeon"}])
-        ... # doctest: +SKIP
+        store.write_potential([{"source": "qub", "target": "kaist", "score": 0.8,
+            "reasons": ["shared partner: UKRI"], "city_pair": "GB-belfast|KR-daejeon"}])
+        ...
         1
         """
         self._check_writable()

@@ -16,9 +16,9 @@ on a read-write store, ``query(..., write=False)`` runs inside
 ``BEGIN TRANSACTION READ ONLY``, so a write fails with a clear error either way.
 
 Example:
-    >>> from graphtwin.store.embedded import LadybugStore   # doctest: +SKIP
-    >>> with LadybugStore("graphtwin.db") as store:          # doctest: +SKIP
-    ...     store.query("MATCH (o:Organisation) RETURN count(o) AS n").rows
+    from graphtwin.store.embedded import LadybugStore
+    with LadybugStore("graphtwin.db") as store:
+        store.query("MATCH (o:Organisation) RETURN count(o) AS n").rows
     [[120]]
 """
 
@@ -147,8 +147,8 @@ class LadybugStore(CypherStore):
     ) -> QueryResult:
         """Run Cypher with parameters; read-only unless ``write`` (see the module doc).
 
-        >>> store.query("MATCH (c:City {name: $name}) RETURN c", {"name": "Sejong"})
-        ... # doctest: +SKIP
+        store.query("MATCH (c:City {name: $name}) RETURN c", {"name": "Sejong"})
+        ...
         """
         if write and self.read_only:
             raise QueryError(f"the store {self.target} was opened read-only; cannot --write")

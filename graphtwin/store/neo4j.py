@@ -17,9 +17,9 @@ NEO4J_USERNAME (default ``neo4j``), NEO4J_PASSWORD (unset: no authentication),
 NEO4J_DATABASE (unset: the server's default database).
 
 Example:
-    >>> from graphtwin.store.neo4j import Neo4jStore               # doctest: +SKIP
-    >>> with Neo4jStore("bolt://127.0.0.1:7687") as store:         # doctest: +SKIP
-    ...     store.counts()["Organisation"]
+    from graphtwin.store.neo4j import Neo4jStore
+    with Neo4jStore("bolt://127.0.0.1:7687") as store:
+        store.counts()["Organisation"]
 """
 
 from __future__ import annotations
@@ -186,8 +186,7 @@ class Neo4jStore(CypherStore):
     ) -> QueryResult:
         """Run Cypher with parameters; READ access mode unless ``write``.
 
-        >>> store.query("MATCH (o:Organisation {id: $id}) RETURN o", {"id": "qub"})
-        ... # doctest: +SKIP
+        Example: ``store.query("MATCH (o:Organisation {id: $id}) RETURN o", {"id": "qub"})``
         """
         if write and self.read_only:
             raise QueryError(f"the store {self.target} was opened read-only; cannot --write")

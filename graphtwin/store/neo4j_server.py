@@ -10,12 +10,13 @@ Configuration is read by the script from the environment (inherited by the subpr
 auth is enabled with this initial password for user ``neo4j``), ``NEO4J_HOME_DIR``
 (server home, default ``tools/neo4j/home``).
 
-Example:
-    >>> from graphtwin.store import neo4j_server
-    >>> uri = neo4j_server.start()                      # doctest: +SKIP
-    >>> neo4j_server.status()["running"]                # doctest: +SKIP
+Example::
+
+    from graphtwin.store import neo4j_server
+    uri = neo4j_server.start()
+    neo4j_server.status()["running"]
     True
-    >>> neo4j_server.stop()                             # doctest: +SKIP
+    neo4j_server.stop()
 """
 
 from __future__ import annotations

@@ -327,7 +327,7 @@ def typed_param_args(items: Iterable[str]) -> dict[str, Any]:
 def run_named(store: Any, name: str, values: Mapping[str, Any]) -> Any:
     """Bind and run a named query read-only on ``store``; returns its QueryResult.
 
-    >>> run_named(store, "org_profile", {"org_id": "qub"}).records()   # doctest: +SKIP
+    run_named(store, "org_profile", {"org_id": "qub"}).records()
     """
     query = get_query(name)
     scores = None

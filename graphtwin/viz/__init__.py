@@ -1,8 +1,8 @@
 """Interactive, offline network maps (pyvis + an owned HTML template).
 
 Example:
-    >>> from graphtwin.viz import network_map          # doctest: +SKIP
-    >>> network_map(g).write("network.html")           # doctest: +SKIP
+    from graphtwin.viz import network_map
+    network_map(g).write("network.html")
 """
 
 from graphtwin.viz.maps import (

@@ -48,6 +48,7 @@ from typing import Any
 import igraph as ig
 import numpy as np
 
+from graphtwin.analysis.lookup import resolve_city
 from graphtwin.errors import GraphtwinError
 from graphtwin.model import COUNTRY_NAMES
 from graphtwin.viz.elements import (
@@ -341,45 +342,6 @@ def network_map(
 # --------------------------------------------------------------------------------------
 # View: city pair
 # --------------------------------------------------------------------------------------
-
-
-def resolve_city(g: ig.Graph, text: str) -> str:
-    """The city id that ``text`` names: an id (``KR-sejong``), a name, or ``Name, CC``.
-
-    Raises GraphtwinError when no city or several cities match, saying how to be precise.
-
-    Example:
-        >>> from graphtwin.analysis.projection import graph_from_columns
-        >>> g = graph_from_columns({"id": ["a", "b"], "name": ["A", "B"],
-        ...     "kind": ["firm", "firm"], "city": ["Sejong", "Belfast"],
-        ...     "country": ["KR", "GB"]}, {})
-        >>> resolve_city(g, "sejong"), resolve_city(g, "Belfast, GB")
-        ('KR-sejong', 'GB-belfast')
-    """
-    known: dict[str, tuple[str, str]] = {}
-    for cid, name, country in zip(g.vs["city_id"], g.vs["city"], g.vs["country"], strict=True):
-        if cid is not None:
-            known[cid] = (str(name), str(country))
-    for cid, c in (g["cities"] if "cities" in g.attributes() else {}).items():
-        known.setdefault(cid, (str(c.get("name", cid)), str(c.get("country", "?"))))
-    q = text.strip().lower()
-    hits = [cid for cid in known if cid.lower() == q]
-    if not hits:
-        name_part, _, cc = (p.strip() for p in q.rpartition(",")) if "," in q else (q, "", "")
-        hits = [
-            cid
-            for cid, (name, country) in known.items()
-            if name.lower() == name_part and (not cc or country.lower() == cc)
-        ]
-    if len(hits) == 1:
-        return hits[0]
-    if not hits:
-        names = sorted({n for n, _ in known.values()})
-        close = get_close_matches(text, names, n=3)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise GraphtwinError(f"city {text!r}: no organisations in a city of that name{hint}")
-    options = ", ".join(f"{known[h][0]}, {known[h][1]}" for h in sorted(hits))
-    raise GraphtwinError(f"city {text!r} is ambiguous ({options}); write 'Name, CC' or the city id")
 
 
 def _bridge_rows(table: Any, score: str | None) -> tuple[list[str], dict[str, str], str | None]:

@@ -319,7 +319,7 @@ def test_unknown_and_ambiguous_cities():
         "country": ["GB", "GB", "US"],
     }
     g = graph_from_columns(orgs, {})
-    with pytest.raises(GraphtwinError, match=r"unknown city 'Belfst'.*did you mean Belfast"):
+    with pytest.raises(GraphtwinError, match=r"unknown city 'Belfst'.*did you mean: Belfast"):
         resolve_city(g, "Belfst")
     with pytest.raises(GraphtwinError, match="ambiguous: GB-newport, US-newport"):
         resolve_city(g, "newport")
