@@ -210,19 +210,32 @@ def simple_view(g: ig.Graph, weights: Mapping[str, float] | None = None) -> ig.G
     Vertex attributes and graph attributes are kept; edge attribute ``kinds`` lists the
     tie kinds merged into each edge.
     """
-    h = g.copy()
-    if weights is not None:
-        h.es["weight"] = [
-            wg if wg is not None else float(weights.get(k, 1.0))
-            for wg, k in zip(h.es["weight_given"], h.es["kind"], strict=True)
-        ]
-    h.es["kinds"] = [[k] for k in h.es["kind"]] if h.ecount() else []
-    h.simplify(
-        multiple=True,
-        loops=True,
-        combine_edges={"weight": "sum", "kinds": lambda ks: sorted({x for k in ks for x in k})},
-    )
-    for attr in list(h.es.attributes()):
-        if attr not in ("weight", "kinds"):
-            del h.es[attr]
+    n, m = g.vcount(), g.ecount()
+    edges = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(m, 2)
+    kinds = pd.Categorical(g.es["kind"] if m else [])
+    if weights is None:
+        w = np.asarray(g.es["weight"] if m else [], dtype=float)
+    else:
+        given = np.array([np.nan if x is None else x for x in g.es["weight_given"]], dtype=float)
+        per_kind = np.array([float(weights.get(k, 1.0)) for k in kinds.categories] + [1.0])
+        w = np.where(np.isnan(given), per_kind[kinds.codes], given) if m else given
+    lo, hi = edges.min(axis=1), edges.max(axis=1)
+    keep = lo != hi  # drop self-loops
+    key = lo[keep] * max(n, 1) + hi[keep]
+    pairs, inverse = np.unique(key, return_inverse=True)
+    weight = np.bincount(inverse, weights=w[keep], minlength=len(pairs))
+    # Tie kinds merged into each edge, as a bit mask per pair decoded once per distinct mask.
+    bits = np.left_shift(np.int64(1), kinds.codes[keep].astype(np.int64))
+    mask = np.zeros(len(pairs), dtype=np.int64)
+    np.bitwise_or.at(mask, inverse, bits)
+    distinct, mask_inverse = np.unique(mask, return_inverse=True)
+    cats = list(kinds.categories)
+    decoded = [sorted(c for i, c in enumerate(cats) if int(d) >> i & 1) for d in distinct]
+    h = ig.Graph(n=n, edges=np.column_stack([pairs // max(n, 1), pairs % max(n, 1)]).tolist())
+    for attr in g.vs.attributes():
+        h.vs[attr] = g.vs[attr]
+    for attr in g.attributes():
+        h[attr] = g[attr]
+    h.es["weight"] = weight.tolist()
+    h.es["kinds"] = [decoded[i] for i in mask_inverse.tolist()]
     return h
