@@ -5,4 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-exec .venv/bin/graphtwin demo "$@"
+.venv/bin/graphtwin demo "$@"
+echo "(the graphtwin command is in .venv/bin: run 'source .venv/bin/activate' to use it directly)"

@@ -15,7 +15,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from graphtwin.analysis.bridging import (
+from graphtwin.analysis.brokerage import (
     BROKERAGE_ROLES,
     brokerage,
     brokerage_counts,
