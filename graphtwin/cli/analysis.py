@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from graphtwin.cli.common import db_target, format_option, note, output_format
+from graphtwin.cli.common import db_target, format_option, note, output_format, project
 from graphtwin.cli.output import render
 from graphtwin.errors import GraphtwinError
 
@@ -92,19 +92,7 @@ def _tie_kinds(values: Sequence[str]) -> list[str] | None:
 
 
 def _project(ctx: click.Context, store: Any, tie_kinds: Sequence[str]) -> ig.Graph:
-    start = time.perf_counter()
-    g = store.projection(tie_kinds=_tie_kinds(tie_kinds))
-    note(
-        ctx,
-        f"projected {g.vcount():,} organisations and {g.ecount():,} ties "
-        f"from {store.target} in {time.perf_counter() - start:.1f}s",
-    )
-    if g.vcount() == 0:
-        raise GraphtwinError(
-            f"the store {store.target} has no organisations; load data first "
-            "(graphtwin load PATH, or graphtwin demo)"
-        )
-    return g
+    return project(ctx, store, tie_kinds=_tie_kinds(tie_kinds))
 
 
 def _weights(path: str | None) -> dict[str, float] | None:

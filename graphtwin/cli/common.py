@@ -52,3 +52,37 @@ def emit(
 def progress_enabled(ctx: click.Context) -> bool:
     """Progress bars only for humans: not with --quiet, and only on a terminal or when forced."""
     return not is_quiet(ctx) and (sys.stderr.isatty() or bool((ctx.obj or {}).get("progress")))
+
+
+def synthetic_share(g: Any) -> tuple[int, int]:
+    """(synthetic organisations, all organisations) of a projection."""
+    n = g.vcount()
+    return (sum(1 for s in g.vs["synthetic"] if s) if n else 0), n
+
+
+def project(ctx: click.Context, store: Any, **filters: Any) -> Any:
+    """A fresh projection from the store, with a note on stderr saying what it holds.
+
+    Fails with a clear error when the store has no organisations, and says plainly when
+    the data is synthetic (generated), so that no table is mistaken for real findings.
+    """
+    import time
+
+    from graphtwin.errors import GraphtwinError
+
+    start = time.perf_counter()
+    g = store.projection(**filters)
+    note(
+        ctx,
+        f"projected {g.vcount():,} organisations and {g.ecount():,} ties "
+        f"from {store.target} in {time.perf_counter() - start:.1f}s",
+    )
+    if g.vcount() == 0:
+        raise GraphtwinError(
+            f"the store {store.target} has no organisations; load data first "
+            "(graphtwin load PATH, or graphtwin demo)"
+        )
+    synthetic, n = synthetic_share(g)
+    if synthetic:
+        note(ctx, f"note: {synthetic:,} of {n:,} organisations are SYNTHETIC (generated) data")
+    return g

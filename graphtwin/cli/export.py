@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from graphtwin.cli.common import db_target, note
+from graphtwin.cli.common import db_target, note, project
 
 
 @click.command("export")
@@ -37,7 +37,7 @@ def export(ctx: click.Context, fmt: str, output: Path) -> None:
     from graphtwin.store import open_store
 
     with open_store(db_target(ctx), read_only=True) as store:
-        g = store.projection()
+        g = project(ctx, store)
     writer = {"graphml": write_graphml, "gexf": write_gexf, "csv": write_csv}[fmt]
     paths = writer(g, output)
     for p in paths:

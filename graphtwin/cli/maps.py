@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from graphtwin.cli.common import db_target, note
+from graphtwin.cli.common import db_target, note, project, synthetic_share
 from graphtwin.errors import GraphtwinError
 
 #: Same as graphtwin.viz.maps.COLOR_BY (kept here so `--help` needs no igraph import).
@@ -123,13 +123,11 @@ def map_command(
     from graphtwin.viz import maps
 
     with open_store(db_target(ctx), read_only=True) as store:
-        g = store.projection()
+        g = project(ctx, store)
+        synthetic, n = synthetic_share(g)
         dataset = store.target
-        if g.vcount() == 0:
-            raise GraphtwinError(
-                f"the store {store.target} has no organisations; load data first "
-                "(graphtwin load BUNDLE, or graphtwin demo)"
-            )
+        if synthetic:
+            dataset += f" · SYNTHETIC data ({synthetic:,} of {n:,} organisations)"
         if city_pair:
             a, b = (maps.resolve_city(g, c) for c in city_pair)
             potential = _stored_introductions(store, g, a, b)

@@ -11,7 +11,14 @@ from typing import Any
 
 import click
 
-from graphtwin.cli.common import db_target, format_option, note, output_format, progress_enabled
+from graphtwin.cli.common import (
+    db_target,
+    format_option,
+    note,
+    output_format,
+    progress_enabled,
+    project,
+)
 from graphtwin.cli.output import render
 
 weights_option = click.option(
@@ -115,7 +122,7 @@ def potential(
 
     config = load_config(weights_file)
     with open_store(db_target(ctx), read_only=not write_back) as store:
-        g = store.projection()
+        g = project(ctx, store)
         df = run(
             g,
             city_a,
@@ -270,7 +277,7 @@ def twins(
     config = load_config(weights_file)
     band = parse_population_band(population_band) if population_band else None
     with open_store(db_target(ctx), read_only=True) as store:
-        g = store.projection()
+        g = project(ctx, store)
     df = run(
         g,
         countries,
@@ -396,7 +403,7 @@ def backtest(
 
     config = load_config(weights_file)
     with open_store(db_target(ctx), read_only=True) as store:
-        g = store.projection()
+        g = project(ctx, store)
     result = run(
         g,
         split,

@@ -105,8 +105,9 @@ def test_potential_table_lists_reasons(demo_db: Path) -> None:
 def test_potential_user_errors_are_one_line(demo_db: Path, tmp_path: Path) -> None:
     r = run(demo_db, "potential", "Belfst", "Sejong")
     assert r.returncode == 1
-    assert r.stderr.strip().startswith("error: unknown city 'Belfst'")
-    assert "Belfast" in r.stderr and "Traceback" not in r.stderr
+    errors = [line for line in r.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and errors[0].startswith("error: unknown city 'Belfst'")
+    assert "Belfast" in errors[0] and "Traceback" not in r.stderr
     bad = tmp_path / "w.toml"
     bad.write_text("[potential]\nadamic_adr = 1\n")
     r = run(demo_db, "potential", "Belfast", "Sejong", "--weights", bad)
