@@ -102,6 +102,18 @@ def bench_store(name: str, target: str, bundle, results: dict) -> None:
         print(f"{name:8} write_scores {seconds:7.2f} s  ({matched:,} organisations)")
 
 
+def _driver_info() -> str:
+    """Driver version and whether the Rust packstream extension is active (~15x faster)."""
+    import neo4j
+
+    try:
+        from neo4j._codec.packstream.v1 import _rust_pack  # private, hence the guard
+    except ImportError:
+        _rust_pack = None
+    rust = "with neo4j-rust-ext" if _rust_pack else "pure Python (pip install neo4j-rust-ext)"
+    return f"{neo4j.__version__}, {rust}"
+
+
 def wipe_neo4j(uri: str) -> None:
     from graphtwin.store import open_store
 
@@ -146,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         except Exception as exc:  # report and carry on: the Ladybug figures still count
             print(f"neo4j    skipped: {exc}", file=sys.stderr)
         else:
+            print(f"neo4j    driver {_driver_info()}")
             bench_store("neo4j", args.neo4j_uri, bundle, results)
             wipe_neo4j(args.neo4j_uri)
 

@@ -3,14 +3,21 @@
 Schema: uniqueness constraints on every node key (graphtwin.model.NODE_KEYS); labels and
 relationship types as in graphtwin.model; scores are plain ``gt_*`` properties.
 
-Loading: batched ``UNWIND`` statements (10,000 rows a batch) in managed write
-transactions, nodes (``MERGE`` on the key) before relationships (``CREATE`` for the rows
-the load plan found new, ``MATCH ... SET`` for changed ones). Each batch sends one list
-per column, which is much cheaper to encode than one map per row.
+Loading: batched ``UNWIND`` statements (10,000 rows a batch), each batch its own managed
+write transaction, nodes (``MERGE`` on the key) before relationships (``CREATE`` for the
+rows the load plan found new, ``MATCH ... SET`` for changed ones). Each batch sends one
+list per column, which is much cheaper to encode than one map per row. Batches run on two
+sessions at once (``Neo4jStore.workers``): one Cypher transaction uses one server core,
+and new relationships are sorted by source so that concurrent batches rarely wait for
+each other's node locks. Measured on 2 cores with 500k ties: ~1.6x the single-session
+rate. Install ``neo4j-rust-ext`` (same version as ``neo4j``) for ~15x faster Bolt
+encoding of those batches.
 
 Queries run in READ access mode (``execute_read``) unless ``write=True``, so the server
-refuses writes. Bulk reads (projection, load planning) return one record of collected
-columns, which the Python driver decodes several times faster than one record per row.
+refuses writes. Bulk reads (projection, load planning) return one record of lists: each
+variable is collected once and its properties read in list comprehensions (nulls kept),
+and relationship endpoint keys travel as internal node ids mapped back to keys in the
+same transaction; about twice as fast as one ``collect`` of each column.
 
 Connection settings: the URI (``bolt://``, ``neo4j://``, ``neo4j+s://``...) and
 NEO4J_USERNAME (default ``neo4j``), NEO4J_PASSWORD (unset: no authentication),
@@ -25,21 +32,24 @@ Example:
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
+import numpy as np
 import pyarrow as pa
 
 from graphtwin.errors import QueryError, StoreError
-from graphtwin.model import METRIC_PREFIX, NODE_KEYS
-from graphtwin.store.base import QueryResult
-from graphtwin.store.common import Binder, CypherStore
+from graphtwin.model import METRIC_PREFIX, NODE_KEYS, NODE_SCHEMA, REL_TYPES, STRUCTURAL_RELS
+from graphtwin.store.base import LoadReport, QueryResult
+from graphtwin.store.common import Binder, CypherStore, q
 from graphtwin.store.values import one_line, plain_neo4j
 
 if TYPE_CHECKING:
+    from graphtwin.model import Bundle
     from graphtwin.progress import ProgressFn
     from graphtwin.store.upsert import LoadPlan
 
@@ -53,9 +63,6 @@ _LIKELY_SET: frozenset[str] = frozenset(
     {"id", "code", "src", "dst", "source", "target", "kind", "sector"}
 )
 
-
-SORT_NODES = os.environ.get("GT_SORT_NODES", "0") == "1"
-SORT_RELS = os.environ.get("GT_SORT_RELS", "1") == "1"
 
 Statement = Callable[[str, Callable[[str], str]], str]
 
@@ -77,6 +84,80 @@ def _given(table: pa.Table, keep: Sequence[str]) -> pa.Table:
     )
 
 
+#: ``(var:Label)`` node patterns in a MATCH clause, and ``var.key`` column expressions.
+_NODE_PATTERN = re.compile(r"\((\w+):(\w+)\)")
+_PROPERTY = re.compile(r"(\w+)\.`?(\w+)`?")
+
+
+def _property_columns(columns: Sequence[tuple[str, str]]) -> dict[str, tuple[str, str]] | None:
+    """alias → (variable, property) if every expression is ``var.property``, else None."""
+    out: dict[str, tuple[str, str]] = {}
+    for alias, expr in columns:
+        m = _PROPERTY.fullmatch(expr)
+        if m is None:
+            return None
+        out[alias] = (m[1], m[2])
+    return out
+
+
+def _endpoint_keys(match: str, columns: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """Columns that hold the key of a relationship pattern's endpoint: alias → label.
+
+    >>> _endpoint_keys("MATCH (a:Organisation)-[r:FUNDS]->(b:City)", [("src", "a.id"),
+    ...     ("dst", "b.`id`"), ("kind", "r.kind")])
+    {'src': 'Organisation', 'dst': 'City'}
+    """
+    if "]-" not in match:
+        return {}
+    labels = dict(_NODE_PATTERN.findall(match))
+    out: dict[str, str] = {}
+    for alias, expr in columns:
+        m = _PROPERTY.fullmatch(expr)
+        if m and m[1] in labels and NODE_KEYS.get(labels[m[1]]) == m[2]:
+            out[alias] = labels[m[1]]
+    return out
+
+
+def _comprehension_query(
+    match: str, props: Mapping[str, tuple[str, str]], keyed: Mapping[str, str]
+) -> str:
+    """``MATCH ... WITH collect(v) AS gt_v ... RETURN [x IN gt_v | x.p] AS alias, ...``.
+
+    Columns in ``keyed`` return ``id(x)`` instead of the property.
+
+    >>> _comprehension_query("MATCH (n:City)", {"id": ("n", "id")}, {})
+    'MATCH (n:City) WITH collect(n) AS `gt_n` RETURN [x IN `gt_n` | x.`id`] AS `id`'
+    """
+    variables = dict.fromkeys(var for var, _ in props.values())
+    collected = ", ".join(f"collect({v}) AS `gt_{v}`" for v in variables)
+    values = ", ".join(
+        f"[x IN `gt_{var}` | {'id(x)' if alias in keyed else f'x.{q(prop)}'}] AS {q(alias)}"
+        for alias, (var, prop) in props.items()
+    )
+    return f"{match} WITH {collected} RETURN {values}"
+
+
+class _IdLookup:
+    """Internal node id → key, vectorised with numpy (a million lookups in ~0.1 s)."""
+
+    def __init__(self, ids: list[int], keys: list[Any]) -> None:
+        order = np.argsort(np.asarray(ids, dtype=np.int64), kind="stable")
+        self.ids = np.asarray(ids, dtype=np.int64)[order]
+        self.values = np.asarray(keys, dtype=object)[order]
+
+    def keys(self, ids: list[int]) -> list[Any] | None:
+        """The keys of ``ids``, or None if one of them is unknown."""
+        wanted = np.asarray(ids, dtype=np.int64)
+        if not len(wanted):
+            return []
+        if not len(self.ids):
+            return None
+        pos = np.minimum(np.searchsorted(self.ids, wanted), len(self.ids) - 1)
+        if not np.array_equal(self.ids[pos], wanted):
+            return None
+        return self.values[pos].tolist()
+
+
 def redact_uri(uri: str) -> str:
     """The URI without any user:password part, safe to print.
 
@@ -94,9 +175,12 @@ class Neo4jStore(CypherStore):
     """A graphtwin graph in a Neo4j 5 database."""
 
     backend = "neo4j"
-    batch_size = int(os.environ.get("GT_BS", "10000"))
+    #: Labels / relationship types known to be empty during a load (see :meth:`load`).
+    _empty: frozenset[str] = frozenset()
+    #: Rows per write transaction (10k, 25k and 50k measured alike on 500k ties).
+    batch_size = 10_000
     #: Sessions writing batches at the same time (each batch is its own transaction).
-    workers = int(os.environ.get("GT_WORKERS", "2"))
+    workers = 2
 
     def __init__(
         self,
@@ -236,7 +320,72 @@ class Neo4jStore(CypherStore):
     def _columns(
         self, match: str, columns: Sequence[tuple[str, str]], params: Mapping[str, Any]
     ) -> dict[str, list]:
-        """Bulk columns as one record of collected lists (see the module docstring).
+        """Bulk columns as one record of lists (see the module docstring).
+
+        Columns of the form ``var.property`` (all of graphtwin's) collect each variable
+        once and read properties in list comprehensions, ``[x IN gt_r | x.kind]``: they
+        keep nulls (``collect`` would drop them) and cost the server about half of one
+        ``collect`` per column. Keys of relationship endpoints travel as internal ids
+        (see :meth:`_keys_by_node_id`). Other expressions take the ``collect`` path.
+        """
+        props = _property_columns(columns)
+        if props is None:
+            return self._columns_collected(match, columns, params)
+        keyed = _endpoint_keys(match, columns)
+        if keyed:
+            try:
+                out = self._keys_by_node_id(match, props, params, keyed)
+            except QueryError:  # e.g. a future server without id(): read the keys
+                out = None
+            if out is not None:
+                return out
+        _, rows = self._run(_comprehension_query(match, props, {}), params, read=True)
+        return dict(zip(props, rows[0], strict=True))
+
+    def _keys_by_node_id(
+        self,
+        match: str,
+        props: Mapping[str, tuple[str, str]],
+        params: Mapping[str, Any],
+        keyed: Mapping[str, str],
+    ) -> dict[str, list] | None:
+        """:meth:`_columns` with endpoint keys fetched as internal node ids.
+
+        Reading the key property of both endpoints of every relationship costs the
+        server a property-chain walk per endpoint and the client a Python string per
+        value; internal ids are plain integers. In the same read transaction (so that
+        no id can be reused in between) one query per label maps ids to keys. Returns
+        None (the caller then reads keys) if an id is not in the map, e.g. a node
+        created by another transaction between the two queries.
+        """
+        labels = sorted(set(keyed.values()))
+
+        def work(tx) -> tuple[dict[str, _IdLookup], list]:
+            maps = {}
+            for label in labels:
+                key = q(NODE_KEYS[label])
+                rec = tx.run(
+                    f"MATCH (n:{label}) WHERE n.{key} IS NOT NULL "
+                    f"RETURN collect(id(n)) AS i, collect(n.{key}) AS k"
+                ).single()
+                maps[label] = _IdLookup(rec["i"], rec["k"])
+            query = _comprehension_query(match, props, keyed)
+            return maps, tx.run(query, dict(params)).single().values()
+
+        maps, values = self._read(work)
+        out: dict[str, list] = {}
+        for alias, column in zip(props, values, strict=True):
+            if alias in keyed:
+                column = maps[keyed[alias]].keys(column)
+                if column is None:
+                    return None
+            out[alias] = column
+        return out
+
+    def _columns_collected(
+        self, match: str, columns: Sequence[tuple[str, str]], params: Mapping[str, Any]
+    ) -> dict[str, list]:
+        """Columns of any expressions as ``collect()`` lists, nulls through a marker.
 
         Key-like columns (ids, kinds) are collected as they are, the others through
         ``coalesce`` with a null marker; if a key-like column turns out to hold nulls
@@ -251,6 +400,15 @@ class Neo4jStore(CypherStore):
                 values = [None if type(v) is list and not v else v for v in values]
             out[alias] = values
         return out
+
+    def _read(self, work: Callable[[Any], Any]) -> Any:
+        from neo4j import exceptions as nx
+
+        try:
+            with self._session(read=True) as session:
+                return session.execute_read(work)
+        except (nx.Neo4jError, nx.DriverError) as exc:
+            raise self._error(exc) from exc
 
     def _collect(
         self,
@@ -294,8 +452,6 @@ class Neo4jStore(CypherStore):
                 if table.num_rows:
                     if new:
                         table = _given(table, (key,))
-                        if SORT_NODES:
-                            table = table.sort_by(key)
                     statement = self._node_update(step.label, table.column_names, merge=True)
                     phases[0] += self._jobs(table, statement, step.label)
         for step in plan.rels:
@@ -303,9 +459,7 @@ class Neo4jStore(CypherStore):
                 statement = self._rel_delete(step.rel_type)
                 phases[1] += self._jobs(step.delete, statement, step.rel_type)
             if step.create.num_rows:
-                table = _given(step.create, ("src", "dst"))
-                if SORT_RELS:
-                    table = table.sort_by("src")
+                table = _given(step.create, ("src", "dst")).sort_by("src")
                 statement = self._rel_create(step.rel_type, table.column_names)
                 phases[2] += self._jobs(table, statement, step.rel_type)
             if step.update.num_rows:
@@ -342,6 +496,39 @@ class Neo4jStore(CypherStore):
                     future.cancel()
                 raise
         return done
+
+    # -- loading --------------------------------------------------------------------
+    def load(self, bundle: Bundle, progress: ProgressFn | None = None) -> LoadReport:
+        """Upsert a validated bundle (CypherStore.load), skipping reads of empty types.
+
+        One count-store query first tells which labels and relationship types the
+        database holds none of; the load plan then does not read them (on an empty
+        database that saves ~15 queries, each compiled once by a fresh server).
+
+        report = store.load(read_bundle("my-bundle/"))
+        """
+        self._empty = self._empty_types() if not self.read_only else frozenset()
+        try:
+            return super().load(bundle, progress)
+        finally:
+            self._empty = frozenset()
+
+    def _empty_types(self) -> frozenset[str]:
+        names = [*NODE_SCHEMA, *STRUCTURAL_RELS, *REL_TYPES]
+        counts = [
+            f"COUNT {{ (:{n}) }} AS `{n}`"
+            if n in NODE_SCHEMA
+            else f"COUNT {{ ()-[:{n}]->() }} AS `{n}`"
+            for n in names
+        ]
+        _, rows = self._run(f"RETURN {', '.join(counts)}", None, read=True)
+        return frozenset(n for n, c in zip(names, rows[0], strict=True) if c == 0)
+
+    def _existing_nodes(self, label: str, columns: Sequence[str]) -> pa.Table | None:
+        return None if label in self._empty else super()._existing_nodes(label, columns)
+
+    def _existing_rels(self, rel_type: str, columns: Sequence[str]) -> pa.Table | None:
+        return None if rel_type in self._empty else super()._existing_rels(rel_type, columns)
 
     # -- scores ---------------------------------------------------------------------
     def _score_properties(self) -> dict[str, str]:
