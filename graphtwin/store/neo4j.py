@@ -4,14 +4,17 @@ Schema: uniqueness constraints on every node key (graphtwin.model.NODE_KEYS); la
 relationship types as in graphtwin.model; scores are plain ``gt_*`` properties.
 
 Loading: batched ``UNWIND`` statements (10,000 rows a batch), each batch its own managed
-write transaction, nodes (``MERGE`` on the key) before relationships (``CREATE`` for the
-rows the load plan found new, ``MATCH ... SET`` for changed ones). Each batch sends one
-list per column, which is much cheaper to encode than one map per row. Batches run on two
-sessions at once (``Neo4jStore.workers``): one Cypher transaction uses one server core,
-and new relationships are sorted by source so that concurrent batches rarely wait for
-each other's node locks. Measured on 2 cores with 500k ties: ~1.6x the single-session
-rate. Install ``neo4j-rust-ext`` (same version as ``neo4j``) for ~15x faster Bolt
-encoding of those batches.
+write transaction; nodes first (``CREATE`` for the keys the load plan found absent, the
+uniqueness constraints refusing a duplicate; ``MERGE ... SET`` for changed ones), then
+relationships (``CREATE`` between nodes found by internal id, ``MATCH ... SET`` for
+changed ones). Each batch sends one list per column, which is much cheaper to encode than
+one map per row. Batches run on two sessions at once (``Neo4jStore.workers``): one Cypher
+transaction uses one server core, and new relationships are sorted so that concurrent
+batches rarely wait for each other's node locks. A load assumes no other client writes
+the same graph meanwhile (it plans from one read); if one deletes a node the load needs,
+the batch rolls back and the load stops with an error. Install ``neo4j-rust-ext`` (same
+version as ``neo4j``) for ~15x faster Bolt encoding of the batches. Figures and what was
+tried: docs/store-notes.md.
 
 Queries run in READ access mode (``execute_read``) unless ``write=True``, so the server
 refuses writes. Bulk reads (projection, load planning) return one record of lists: each
@@ -46,6 +49,7 @@ from graphtwin.errors import QueryError, StoreError
 from graphtwin.model import METRIC_PREFIX, NODE_KEYS, NODE_SCHEMA, REL_TYPES, STRUCTURAL_RELS
 from graphtwin.store.base import LoadReport, QueryResult
 from graphtwin.store.common import Binder, CypherStore, q
+from graphtwin.store.tables import rel_endpoints
 from graphtwin.store.values import one_line, plain_neo4j
 
 if TYPE_CHECKING:
@@ -69,11 +73,17 @@ Statement = Callable[[str, Callable[[str], str]], str]
 
 @dataclass(frozen=True)
 class _Job:
-    """One batch to write: rows, the statement builder, and a progress label."""
+    """One batch to write: rows, the statement builder, a progress label, and whether
+    the statement returns a count that must equal the number of rows."""
 
     label: str
     rows: pa.Table
     statement: Statement
+    checked: bool = False
+
+
+class _GraphChanged(Exception):
+    """A checked batch created fewer relationships than it has rows (args: got, want)."""
 
 
 def _given(table: pa.Table, keep: Sequence[str]) -> pa.Table:
@@ -156,6 +166,23 @@ class _IdLookup:
         if not np.array_equal(self.ids[pos], wanted):
             return None
         return self.values[pos].tolist()
+
+
+class _KeyLookup:
+    """Node key → internal node id, vectorised with pandas."""
+
+    def __init__(self, keys: list[Any], ids: list[int]) -> None:
+        import pandas as pd
+
+        self.index = pd.Index(keys)
+        self.values = np.asarray(ids, dtype=np.int64)
+
+    def ids(self, keys: pa.ChunkedArray | pa.Array) -> pa.Array | None:
+        """The internal ids of ``keys``, or None if one of them is not in the store."""
+        pos = self.index.get_indexer(keys.to_pandas())
+        if (pos < 0).any():
+            return None
+        return pa.array(self.values[pos], pa.int64())
 
 
 def redact_uri(uri: str) -> str:
@@ -306,10 +333,13 @@ class Neo4jStore(CypherStore):
         return QueryResult(columns=columns, rows=[[plain_neo4j(v) for v in r] for r in rows])
 
     def _write(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[list[Any]]:
-        from neo4j import exceptions as nx
+        return self._write_work(
+            lambda tx: [list(r.values()) for r in tx.run(cypher, dict(params or {}))]
+        )
 
-        def work(tx):
-            return [list(r.values()) for r in tx.run(cypher, dict(params or {}))]
+    def _write_work(self, work: Callable[[Any], Any]) -> Any:
+        """Run ``work(tx)`` in a managed write transaction (retried on transient errors)."""
+        from neo4j import exceptions as nx
 
         try:
             with self._session(read=False) as session:
@@ -437,13 +467,11 @@ class Neo4jStore(CypherStore):
         """Write a load plan in four phases, each one's batches on ``workers`` sessions.
 
         Phases: node creates and updates (all labels), relationship deletes (moved
-        cities), relationship creates, relationship updates. Batches of one phase are
-        independent of each other (distinct node keys, distinct relationships), so they
-        may commit in any order; a phase starts when the previous one has committed.
-        New rows drop the columns that are null in every row (a null property is never
-        stored, so nothing changes) and relationships are sorted by source: neighbouring
-        batches then touch different source nodes, which halves lock waits between the
-        two sessions and keeps the page cache warm.
+        cities), relationship creates (:meth:`_create_jobs`), relationship updates.
+        Batches of one phase are independent of each other (distinct node keys, distinct
+        relationships), so they may commit in any order; a phase starts when the previous
+        one has committed. New rows drop the columns that are null in every row (a null
+        property is never stored, so nothing changes).
         """
         phases: list[list[_Job]] = [[], [], [], []]
         for step in plan.nodes:
@@ -452,29 +480,136 @@ class Neo4jStore(CypherStore):
                 if table.num_rows:
                     if new:
                         table = _given(table, (key,))
-                    statement = self._node_update(step.label, table.column_names, merge=True)
+                        statement = self._node_create(step.label, table.column_names)
+                    else:
+                        statement = self._node_update(step.label, table.column_names, merge=True)
                     phases[0] += self._jobs(table, statement, step.label)
         for step in plan.rels:
             if step.delete.num_rows:
                 statement = self._rel_delete(step.rel_type)
                 phases[1] += self._jobs(step.delete, statement, step.rel_type)
-            if step.create.num_rows:
-                table = _given(step.create, ("src", "dst")).sort_by("src")
-                statement = self._rel_create(step.rel_type, table.column_names)
-                phases[2] += self._jobs(table, statement, step.rel_type)
             if step.update.num_rows:
                 statement = self._rel_update(step.rel_type, step.update.column_names)
                 phases[3] += self._jobs(step.update, statement, step.rel_type)
         done, total = 0, plan.writes()
-        for jobs in phases:
+        for i, jobs in enumerate(phases):
+            if i == 2:
+                jobs = self._create_jobs(plan)
             done = self._run_jobs(jobs, progress, done, total)
 
-    def _jobs(self, table: pa.Table, statement: Statement, label: str) -> list[_Job]:
-        return [_Job(label, batch, statement) for batch in self._batches(table)]
+    @staticmethod
+    def _node_create(label: str, columns: Sequence[str]) -> Statement:
+        """``CREATE`` of new nodes (the plan found their keys absent).
+
+        Cheaper than ``MERGE`` (no locking index seek first); should another client
+        create one of the keys meanwhile, the uniqueness constraint fails the batch
+        instead of a duplicate being made.
+        """
+
+        def statement(prefix: str, ref: Callable[[str], str]) -> str:
+            body = ", ".join(f"{q(c)}: {ref(c)}" for c in columns)
+            return f"{prefix} CREATE (n:{label} {{{body}}})"
+
+        return statement
+
+    def _create_jobs(self, plan: LoadPlan) -> list[_Job]:
+        """Batches of new relationships, endpoints given by internal node id if possible.
+
+        Run after the node phase has committed, so every endpoint exists: one read per
+        endpoint label maps keys to internal ids (46k organisations in ~0.1 s), and the
+        batches then find nodes by id instead of by a unique-index seek, which took a
+        quarter of the server's time in a 500k-tie load. Each id batch checks inside its
+        transaction that it created one relationship per row, so a node deleted by
+        another client meanwhile rolls the batch back with an error instead of losing
+        ties. Without ``id()`` (a future server), batches look nodes up by key.
+
+        Rows are sorted by the endpoint with fewer distinct nodes (the city of
+        LOCATED_IN, the source of a tie): neighbouring batches, which run at the same
+        time, then lock different nodes.
+        """
+        steps = [s for s in plan.rels if s.create.num_rows]
+        labels = sorted({label for s in steps for label in rel_endpoints(s.rel_type)})
+        try:
+            ids = self._ids_by_key(labels) if steps else {}
+        except QueryError:
+            ids = None
+        jobs: list[_Job] = []
+        for step in steps:
+            s_label, d_label = rel_endpoints(step.rel_type)
+            table = _given(step.create, ("src", "dst"))
+            table = table.sort_by("dst" if d_label != "Organisation" else "src")
+            by_id = ids is not None and None not in (
+                src := ids[s_label].ids(table.column("src")),
+                dst := ids[d_label].ids(table.column("dst")),
+            )
+            if by_id:
+                names = table.column_names
+                table = table.set_column(names.index("src"), "src", src)
+                table = table.set_column(names.index("dst"), "dst", dst)
+                statement = self._rel_create_by_id(step.rel_type, table.column_names)
+                jobs += self._jobs(table, statement, step.rel_type, checked=True)
+            else:
+                statement = self._rel_create(step.rel_type, table.column_names)
+                jobs += self._jobs(table, statement, step.rel_type)
+        return jobs
+
+    def _ids_by_key(self, labels: Sequence[str]) -> dict[str, _KeyLookup]:
+        """Label → key-to-internal-id lookup of its nodes, read in one transaction."""
+
+        def work(tx) -> dict[str, _KeyLookup]:
+            out = {}
+            for label in labels:
+                key = q(NODE_KEYS[label])
+                rec = tx.run(
+                    f"MATCH (n:{label}) RETURN collect(n.{key}) AS k, collect(id(n)) AS i"
+                ).single()
+                out[label] = _KeyLookup(rec["k"], rec["i"])
+            return out
+
+        return self._read(work)
+
+    @staticmethod
+    def _rel_create_by_id(rel_type: str, columns: Sequence[str]) -> Statement:
+        """``CREATE`` between nodes found by internal id; returns the count created."""
+        s_label, d_label = rel_endpoints(rel_type)
+        props = [c for c in columns if c not in ("src", "dst")]
+
+        def statement(prefix: str, ref: Callable[[str], str]) -> str:
+            body = ", ".join(f"{q(c)}: {ref(c)}" for c in props)
+            body = f" {{{body}}}" if body else ""
+            return (
+                f"{prefix} MATCH (a:{s_label}) WHERE id(a) = {ref('src')} "
+                f"MATCH (b:{d_label}) WHERE id(b) = {ref('dst')} "
+                f"CREATE (a)-[r:{rel_type}{body}]->(b) RETURN count(*) AS created"
+            )
+
+        return statement
+
+    def _jobs(
+        self, table: pa.Table, statement: Statement, label: str, checked: bool = False
+    ) -> list[_Job]:
+        return [_Job(label, batch, statement, checked) for batch in self._batches(table)]
 
     def _run_job(self, job: _Job) -> None:
         prefix, params, ref = self._bind(job.rows)
-        self._write(job.statement(prefix, ref), params)
+        cypher = job.statement(prefix, ref)
+        if not job.checked:
+            self._write(cypher, params)
+            return
+
+        def work(tx) -> None:
+            created = tx.run(cypher, params).single()[0]
+            if created != job.rows.num_rows:  # raising rolls the batch back
+                raise _GraphChanged(created, job.rows.num_rows)
+
+        try:
+            self._write_work(work)
+        except _GraphChanged as exc:
+            raise StoreError(
+                f"{job.label}: only {exc.args[0]:,} of {exc.args[1]:,} relationships found "
+                "both their nodes; another client deleted nodes during the load (nothing "
+                "of this batch was written; run the load again)"
+            ) from None
 
     def _run_jobs(self, jobs: list[_Job], progress: ProgressFn, done: int, total: int) -> int:
         """Run batches on up to ``workers`` sessions; progress in submission order."""

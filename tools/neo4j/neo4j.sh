@@ -19,6 +19,8 @@
 #                                 (>= 8 chars; applied only when the data dir is created)
 #   GRAPHTWIN_NEO4J_START_TIMEOUT seconds to wait for Bolt, default 120 (or --timeout)
 #   GRAPHTWIN_NEO4J_PYTHON        python with the `neo4j` driver for the readiness probe
+#   GRAPHTWIN_NEO4J_GC            JVM garbage collector flags, default -XX:+UseParallelGC
+#   GRAPHTWIN_NEO4J_CONF_EXTRA    extra neo4j.conf lines appended on start (strict keys)
 #   JAVA_HOME                     java to use (default: java on PATH; needs Java 17 or 21)
 set -euo pipefail
 
@@ -238,6 +240,9 @@ db.tx_log.preallocate=false
 internal.dbms.bolt.netty_server_shutdown_quiet_period=0
 internal.server.bolt.connection_shutdown_wait_time=0s
 EOF
+    if [[ -n "${GRAPHTWIN_NEO4J_CONF_EXTRA:-}" ]]; then
+        printf '# From GRAPHTWIN_NEO4J_CONF_EXTRA:\n%s\n' "$GRAPHTWIN_NEO4J_CONF_EXTRA" >>"$CONF_FILE"
+    fi
 }
 
 # Before the very first start only: the initial password of user neo4j.
@@ -339,9 +344,12 @@ cmd_start() {
     # 500k-tie load ran 1.3-1.9x slower); -Xms1g keeps idle test servers small.
     # The password is not passed on; the server does not need it. Lock fds 8/9 are
     # closed for the child: otherwise the server would hold the locks while it runs.
+    # Parallel GC, not G1: on 2 cores a 500k-tie load ran ~10% faster cold and warm
+    # (less concurrent GC work competing with the writers; pauses stay under ~0.1 s).
+    GC_OPTS="${GRAPHTWIN_NEO4J_GC:--XX:+UseParallelGC}"
     env -u GRAPHTWIN_NEO4J_PASSWORD nohup "$(java_bin)" \
         -Xms1g -Xmx2g \
-        -XX:+UseG1GC -XX:-OmitStackTraceInFastThrow -XX:+ExitOnOutOfMemoryError \
+        ${GC_OPTS} -XX:-OmitStackTraceInFastThrow -XX:+ExitOnOutOfMemoryError \
         -Dfile.encoding=UTF-8 -Djdk.nio.maxCachedBufferSize=1024 \
         -Dio.netty.tryReflectionSetAccessible=true -Dlog4j2.disable.jmx=true \
         --add-opens=java.base/java.nio=ALL-UNNAMED \
