@@ -58,6 +58,16 @@ def q(name: str) -> str:
     return f"`{name}`"
 
 
+def props_map(columns: Sequence[str], ref: Callable[[str], str]) -> str:
+    """A Cypher map literal of ``columns`` bound through ``ref``, or "" if there are none.
+
+    >>> props_map(["kind", "start"], lambda c: f"$c[{c!r}]")
+    " {`kind`: $c['kind'], `start`: $c['start']}"
+    """
+    body = ", ".join(f"{q(c)}: {ref(c)}" for c in columns)
+    return f" {{{body}}}" if body else ""
+
+
 def score_table(scores: Any, id_column: str = "id") -> tuple[pa.Table, list[str]]:
     """Validate a score table and return (table with ``k`` + score columns, names).
 
@@ -260,11 +270,10 @@ class CypherStore:
         props = [c for c in columns if c not in ("src", "dst")]
 
         def statement(prefix: str, ref: Callable[[str], str]) -> str:
-            body = ", ".join(f"{q(c)}: {ref(c)}" for c in props)
-            body = f" {{{body}}}" if body else ""
             return (
                 f"{prefix} MATCH (a:{s_label} {{{sk}: {ref('src')}}}) "
-                f"MATCH (b:{d_label} {{{dk}: {ref('dst')}}}) CREATE (a)-[r:{rel_type}{body}]->(b)"
+                f"MATCH (b:{d_label} {{{dk}: {ref('dst')}}}) "
+                f"CREATE (a)-[r:{rel_type}{props_map(props, ref)}]->(b)"
             )
 
         return statement

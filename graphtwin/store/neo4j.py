@@ -48,7 +48,7 @@ import pyarrow as pa
 from graphtwin.errors import QueryError, StoreError
 from graphtwin.model import METRIC_PREFIX, NODE_KEYS, NODE_SCHEMA, REL_TYPES, STRUCTURAL_RELS
 from graphtwin.store.base import LoadReport, QueryResult
-from graphtwin.store.common import Binder, CypherStore, q
+from graphtwin.store.common import Binder, CypherStore, props_map, q
 from graphtwin.store.tables import rel_endpoints
 from graphtwin.store.values import one_line, plain_neo4j
 
@@ -507,8 +507,7 @@ class Neo4jStore(CypherStore):
         """
 
         def statement(prefix: str, ref: Callable[[str], str]) -> str:
-            body = ", ".join(f"{q(c)}: {ref(c)}" for c in columns)
-            return f"{prefix} CREATE (n:{label} {{{body}}})"
+            return f"{prefix} CREATE (n:{label}{props_map(columns, ref)})"
 
         return statement
 
@@ -575,12 +574,10 @@ class Neo4jStore(CypherStore):
         props = [c for c in columns if c not in ("src", "dst")]
 
         def statement(prefix: str, ref: Callable[[str], str]) -> str:
-            body = ", ".join(f"{q(c)}: {ref(c)}" for c in props)
-            body = f" {{{body}}}" if body else ""
             return (
                 f"{prefix} MATCH (a:{s_label}) WHERE id(a) = {ref('src')} "
                 f"MATCH (b:{d_label}) WHERE id(b) = {ref('dst')} "
-                f"CREATE (a)-[r:{rel_type}{body}]->(b) RETURN count(*) AS created"
+                f"CREATE (a)-[r:{rel_type}{props_map(props, ref)}]->(b) RETURN count(*) AS created"
             )
 
         return statement
