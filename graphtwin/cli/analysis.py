@@ -10,12 +10,26 @@ the commands so that ``--help`` stays fast.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from graphtwin.cli.common import db_target, format_option, note, output_format, project
+from graphtwin.cli.common import (
+    F,
+    emit,
+    emit_data,
+    format_option,
+    note,
+    open_target,
+    option_group,
+    output_format,
+    project,
+    tie_kind_option,
+    tie_weights_option,
+    top_option,
+    write_back_option,
+)
 from graphtwin.cli.output import render
 from graphtwin.errors import GraphtwinError
 
@@ -36,21 +50,8 @@ METRICS: tuple[str, ...] = (
 )
 BASE: list[str] = ["id", "name", "city", "country", "kind"]
 
-tie_kind_option = click.option(
-    "--tie-kind",
-    "tie_kinds",
-    multiple=True,
-    metavar="KIND",
-    help="Only ties of this kind (repeatable), e.g. --tie-kind project --tie-kind mou.",
-)
-tie_weights_option = click.option(
-    "--tie-weights",
-    "tie_weights",
-    metavar="FILE",
-    default=None,
-    help="TOML file with a [tie_weights] table overriding the weight of tie kinds.",
-)
-sampling_options = [
+#: --exact, --pivots and --seed: how path metrics are sampled.
+_sampling = option_group(
     click.option(
         "--exact",
         is_flag=True,
@@ -65,13 +66,14 @@ sampling_options = [
         "over 250,000 ties so that pivots × ties ≤ 1.25e8).",
     ),
     click.option("--seed", type=int, default=0, show_default=True, help="Seed for sampling."),
-]
+)
 
 
-def _sampling(f):
-    for option in reversed(sampling_options):
-        f = option(f)
-    return f
+def _graph_options(write_back_help: str) -> Callable[[F], F]:
+    """--tie-kind, --tie-weights, --write-back (with ``write_back_help``) and --format."""
+    return option_group(
+        tie_kind_option, tie_weights_option, write_back_option(write_back_help), format_option
+    )
 
 
 def _tie_kinds(values: Sequence[str]) -> list[str] | None:
@@ -92,10 +94,12 @@ def _tie_kinds(values: Sequence[str]) -> list[str] | None:
 
 
 def _project(ctx: click.Context, store: Any, tie_kinds: Sequence[str]) -> ig.Graph:
+    """A fresh projection with only the --tie-kind ties (all when none given)."""
     return project(ctx, store, tie_kinds=_tie_kinds(tie_kinds))
 
 
 def _weights(path: str | None) -> dict[str, float] | None:
+    """The tie-kind weights of the --tie-weights file, or None for the defaults."""
     if path is None:
         return None
     from graphtwin.analysis.weights import load_weights
@@ -104,6 +108,7 @@ def _weights(path: str | None) -> dict[str, float] | None:
 
 
 def _records(df: pd.DataFrame, columns: Sequence[str]) -> list[dict[str, Any]]:
+    """The rows of ``df`` as dicts of ``columns``."""
     return df[list(columns)].to_dict("records")
 
 
@@ -130,24 +135,11 @@ def _write_back(ctx: click.Context, store: Any, df: pd.DataFrame, columns: dict[
     type=click.Choice(METRICS),
     help="Metric to compute (repeatable; default all). The first one orders the rows.",
 )
-@click.option(
-    "--top",
-    type=click.IntRange(min=0),
-    default=20,
-    show_default=True,
-    help="Rows to list (0: all).",
-)
+@top_option("Rows to list (0: all).")
 @click.option("--city", default=None, help="Only list organisations of this city.")
 @click.option("--country", default=None, help="Only list organisations of this country (ISO).")
 @_sampling
-@tie_kind_option
-@tie_weights_option
-@click.option(
-    "--write-back",
-    is_flag=True,
-    help="Store every organisation's scores as gt_<metric> properties.",
-)
-@format_option
+@_graph_options("Store every organisation's scores as gt_<metric> properties.")
 @click.pass_context
 def centrality(
     ctx: click.Context,
@@ -181,11 +173,10 @@ def centrality(
     """
     from graphtwin.analysis.bridging import resolve_city
     from graphtwin.analysis.centrality import centrality as run
-    from graphtwin.store import open_store
 
     wanted = list(dict.fromkeys(metrics)) or list(METRICS)
     weights = _weights(tie_weights)
-    with open_store(db_target(ctx), read_only=not write_back) as store:
+    with open_target(ctx, read_only=not write_back) as store:
         g = _project(ctx, store, tie_kinds)
         start = time.perf_counter()
         df = run(
@@ -209,10 +200,8 @@ def centrality(
     df = df.sort_values(wanted[0], ascending=False, kind="stable")
     if top:
         df = df.head(top)
-    out = output_format(ctx, fmt)
     columns = BASE + wanted + (["sampling"] if path_metrics else [])
-    if out != "table":
-        click.echo(render(_records(df, columns), out, columns))
+    if emit_data(ctx, _records(df, columns), fmt, columns):
         return
     rows = [{"#": i, **r} for i, r in enumerate(_records(df, BASE[1:] + wanted), 1)]
     click.echo(render(rows, "table"))
@@ -284,13 +273,7 @@ BRIDGE_PROPERTIES: dict[str, str] = {
     show_default=True,
     help="Groups for brokerage and participation (sector: an organisation's first sector).",
 )
-@click.option(
-    "--top",
-    type=click.IntRange(min=0),
-    default=20,
-    show_default=True,
-    help="Rows to list (0: all).",
-)
+@top_option("Rows to list (0: all).")
 @click.option(
     "--edges",
     is_flag=True,
@@ -298,14 +281,7 @@ BRIDGE_PROPERTIES: dict[str, str] = {
 )
 @click.option("--groups", is_flag=True, help="List the groups with their E–I index instead.")
 @_sampling
-@tie_kind_option
-@tie_weights_option
-@click.option(
-    "--write-back",
-    is_flag=True,
-    help="Store every organisation's bridging scores as gt_* properties (docs/metrics.md).",
-)
-@format_option
+@_graph_options("Store every organisation's bridging scores as gt_* properties (docs/metrics.md).")
 @click.pass_context
 def bridges(
     ctx: click.Context,
@@ -345,14 +321,13 @@ def bridges(
     from graphtwin.analysis.bridging import bridges as run
     from graphtwin.analysis.bridging import ei_index, group_labels
     from graphtwin.analysis.projection import simple_view
-    from graphtwin.store import open_store
 
     if len(cities) not in (0, 2):
         raise click.UsageError("give two cities (CITY_A CITY_B) or none")
     pair = (cities[0], cities[1]) if cities else None
     weights = _weights(tie_weights)
     out = output_format(ctx, fmt)
-    with open_store(db_target(ctx), read_only=not write_back) as store:
+    with open_target(ctx, read_only=not write_back) as store:
         g = _project(ctx, store, tie_kinds)
         h = simple_view(g, weights)
         if edges:
@@ -361,7 +336,7 @@ def bridges(
         if groups:
             table = ei_index(h, group_labels(h, by))
             rows = table.head(top).to_dict("records") if top else table.to_dict("records")
-            click.echo(render(rows, out))
+            emit(ctx, rows, out)
             return
         start = time.perf_counter()
         df = run(
@@ -386,9 +361,8 @@ def bridges(
         df = df[df["connects_pair"]]
     if top:
         df = df.head(top)
-    if out != "table":
-        columns = BRIDGE_COLUMNS + (["connects_pair"] if pair_labels else [])
-        click.echo(render(_records(df, columns), out, columns))
+    columns = BRIDGE_COLUMNS + (["connects_pair"] if pair_labels else [])
+    if emit_data(ctx, _records(df, columns), out, columns):
         return
     what = f"between {pair_labels[0]} and {pair_labels[1]}" if pair_labels else f"by {by}"
     if df.empty:
@@ -460,22 +434,9 @@ def _print_edges(ctx: click.Context, h: ig.Graph, top: int, out: str) -> None:
     help="Modularity resolution: above 1 more, smaller communities; below 1 fewer, larger.",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for Leiden.")
-@click.option(
-    "--top",
-    type=click.IntRange(min=0),
-    default=20,
-    show_default=True,
-    help="Communities (or members) to list (0: all).",
-)
+@top_option("Communities (or members) to list (0: all).")
 @click.option("--members", is_flag=True, help="List organisations with their community.")
-@tie_kind_option
-@tie_weights_option
-@click.option(
-    "--write-back",
-    is_flag=True,
-    help="Store gt_community (1 = largest) and gt_community_size on every organisation.",
-)
-@format_option
+@_graph_options("Store gt_community (1 = largest) and gt_community_size on every organisation.")
 @click.pass_context
 def communities(
     ctx: click.Context,
@@ -501,10 +462,9 @@ def communities(
     from graphtwin.analysis.communities import communities as run
     from graphtwin.analysis.communities import community_summary
     from graphtwin.analysis.projection import simple_view
-    from graphtwin.store import open_store
 
     weights = _weights(tie_weights)
-    with open_store(db_target(ctx), read_only=not write_back) as store:
+    with open_target(ctx, read_only=not write_back) as store:
         g = _project(ctx, store, tie_kinds)
         h = simple_view(g, weights)
         df = run(g, resolution=resolution, seed=seed, simple=h)
@@ -520,7 +480,6 @@ def communities(
         f"{df.attrs['communities']:,} communities, modularity {df.attrs['modularity']:.3f} "
         f"(resolution {resolution:g}, seed {seed})",
     )
-    out = output_format(ctx, fmt)
     if members:
         table = df.sort_values(["community", "name"], kind="stable")
         rows = _records(table, [*BASE, "community", "community_size"])
@@ -531,4 +490,4 @@ def communities(
         rows = community_summary(df, strength=strength).to_dict("records")
     if top:
         rows = rows[:top]
-    click.echo(render(rows, out))
+    emit(ctx, rows, fmt)

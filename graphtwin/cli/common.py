@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from graphtwin.cli.output import render
+
+if TYPE_CHECKING:
+    from graphtwin.store import GraphStore
+
+#: A decorated command function (click option decorators return it unchanged in type).
+F = TypeVar("F", bound=Callable[..., Any])
 
 format_option = click.option(
     "--format",
@@ -17,6 +24,63 @@ format_option = click.option(
     default=None,
     help="Output format (default: the global --format, else table).",
 )
+tie_kind_option = click.option(
+    "--tie-kind",
+    "tie_kinds",
+    multiple=True,
+    metavar="KIND",
+    help="Only ties of this kind (repeatable), e.g. --tie-kind project --tie-kind mou.",
+)
+tie_weights_option = click.option(
+    "--tie-weights",
+    "tie_weights",
+    metavar="FILE",
+    default=None,
+    help="TOML file with a [tie_weights] table overriding the weight of tie kinds.",
+)
+force_option = click.option(
+    "--force", is_flag=True, help="Overwrite a bundle already in the output folder."
+)
+
+
+def option_group(*options: Callable[[F], F]) -> Callable[[F], F]:
+    """One decorator that applies ``options`` as if stacked in this order (first on top)."""
+
+    def decorate(f: F) -> F:
+        for option in reversed(options):
+            f = option(f)
+        return f
+
+    return decorate
+
+
+def write_back_option(help: str) -> Callable[[F], F]:
+    """The ``--write-back`` flag; ``help`` says what the command stores."""
+    return click.option("--write-back", is_flag=True, help=help)
+
+
+def top_option(help: str, *, minimum: int = 0, name: str = "top", **attrs: Any) -> Callable[[F], F]:
+    """A ``--top N`` option (default 20) bound to parameter ``name``; ``attrs`` go to click."""
+    return click.option(
+        "--top",
+        name,
+        type=click.IntRange(min=minimum),
+        default=20,
+        show_default=True,
+        help=help,
+        **attrs,
+    )
+
+
+def output_option(help: str, **path: bool) -> Callable[[F], F]:
+    """A required ``-o/--output`` path; ``path`` narrows it (``file_okay=False``, ...)."""
+    return click.option(
+        "-o",
+        "--output",
+        required=True,
+        type=click.Path(path_type=Path, **path),
+        help=help,
+    )
 
 
 def output_format(ctx: click.Context, fmt: str | None) -> str:
@@ -29,7 +93,15 @@ def db_target(ctx: click.Context) -> str:
     return (ctx.obj or {}).get("db", "graphtwin.db")
 
 
+def open_target(ctx: click.Context, *, read_only: bool = False) -> GraphStore:
+    """The store selected by the global --db, opened (use it as a context manager)."""
+    from graphtwin.store import open_store
+
+    return open_store(db_target(ctx), read_only=read_only)
+
+
 def is_quiet(ctx: click.Context) -> bool:
+    """Whether the global --quiet was given."""
     return bool((ctx.obj or {}).get("quiet"))
 
 
@@ -47,6 +119,23 @@ def emit(
 ) -> None:
     """Print result rows on stdout in the chosen format."""
     click.echo(render(rows, output_format(ctx, fmt), columns))
+
+
+def emit_data(
+    ctx: click.Context,
+    rows: Sequence[dict[str, Any]],
+    fmt: str | None,
+    columns: Sequence[str] | None = None,
+) -> bool:
+    """Print rows as CSV or JSON if that is the chosen format and return True.
+
+    Returns False, printing nothing, for ``table``: the caller prints its own table.
+    """
+    out = output_format(ctx, fmt)
+    if out == "table":
+        return False
+    click.echo(render(rows, out, columns))
+    return True
 
 
 def progress_enabled(ctx: click.Context) -> bool:
@@ -86,3 +175,9 @@ def project(ctx: click.Context, store: Any, **filters: Any) -> Any:
     if synthetic:
         note(ctx, f"note: {synthetic:,} of {n:,} organisations are SYNTHETIC (generated) data")
     return g
+
+
+def read_projection(ctx: click.Context, **filters: Any) -> Any:
+    """:func:`project` from the store of --db, opened read-only and closed again."""
+    with open_target(ctx, read_only=True) as store:
+        return project(ctx, store, **filters)

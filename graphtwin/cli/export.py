@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from graphtwin.cli.common import db_target, note, project
+from graphtwin.cli.common import note, output_option, read_projection
 
 
 @click.command("export")
@@ -17,13 +17,7 @@ from graphtwin.cli.common import db_target, note, project
     required=True,
     help="graphml/gexf: one file for Gephi, Cytoscape or yEd; csv: nodes.csv and edges.csv.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="Output file (graphml, gexf) or folder (csv).",
-)
+@output_option("Output file (graphml, gexf) or folder (csv).")
 @click.pass_context
 def export(ctx: click.Context, fmt: str, output: Path) -> None:
     """Export the organisation graph of the store, with written-back scores.
@@ -34,10 +28,8 @@ def export(ctx: click.Context, fmt: str, output: Path) -> None:
       graphtwin --db bolt://localhost:7687 export --format csv -o export/
     """
     from graphtwin.export import write_csv, write_gexf, write_graphml
-    from graphtwin.store import open_store
 
-    with open_store(db_target(ctx), read_only=True) as store:
-        g = project(ctx, store)
+    g = read_projection(ctx)
     writer = {"graphml": write_graphml, "gexf": write_gexf, "csv": write_csv}[fmt]
     paths = writer(g, output)
     for p in paths:

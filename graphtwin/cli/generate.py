@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from graphtwin.cli.common import is_quiet, note
+from graphtwin.cli.common import force_option, is_quiet, note, output_option
 
 
 @click.command("generate")
@@ -24,14 +24,8 @@ from graphtwin.cli.common import is_quiet, note
     show_default=True,
     help="Country code (repeat for several); cities come from the built-in table.",
 )
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Bundle folder to write.",
-)
-@click.option("--force", is_flag=True, help="Overwrite a bundle already in the output folder.")
+@output_option("Bundle folder to write.", file_okay=False)
+@force_option
 @click.pass_context
 def generate(
     ctx: click.Context,

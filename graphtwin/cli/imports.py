@@ -10,11 +10,11 @@ Summaries go to stdout, notes and progress to stderr. docs/importers.md describe
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import click
 
-from graphtwin.cli.common import is_quiet, note
+from graphtwin.cli.common import force_option, note, option_group, output_option, progress_enabled
 from graphtwin.errors import GraphtwinError, ValidationFailed
 from graphtwin.model import Bundle
 
@@ -35,6 +35,25 @@ def import_group() -> None:
     """Convert external sources (ROR, CORDIS, GtR) into a bundle folder."""
 
 
+#: PATHS, -o/--output and --force: what every importer reads and writes.
+_input_output = option_group(
+    click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path)),
+    output_option(
+        "Bundle folder to write (organisations.csv, ties.csv, cities.csv).", file_okay=False
+    ),
+    force_option,
+)
+
+
+class _Imported(Protocol):
+    """What every importer returns: the bundle, the records it skipped, a summary."""
+
+    bundle: Bundle
+    skipped: list[tuple[str, str]]
+
+    def summary(self) -> str: ...
+
+
 def _write_and_check(ctx: click.Context, bundle: Bundle, output: Path, force: bool) -> None:
     """Write ``bundle`` to ``output`` and re-read it with the validator."""
     from graphtwin.ingest import read_bundle
@@ -53,16 +72,23 @@ def _write_and_check(ctx: click.Context, bundle: Bundle, output: Path, force: bo
     note(ctx, f"wrote {output}/ (validated)")
 
 
+def _report_skipped(ctx: click.Context, skipped: list[tuple[str, str]]) -> None:
+    """Note the first 20 skipped records (where: why) and how many more there were."""
+    for where, reason in skipped[:20]:
+        note(ctx, f"{where}: skipped: {reason}")
+    if len(skipped) > 20:
+        note(ctx, f"... and {len(skipped) - 20} more skipped")
+
+
+def _finish(ctx: click.Context, result: _Imported, output: Path, force: bool) -> None:
+    """Report what an importer skipped, write and check its bundle, print its summary."""
+    _report_skipped(ctx, result.skipped)
+    _write_and_check(ctx, result.bundle, output, force)
+    click.echo(result.summary())
+
+
 @import_group.command("ror")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Bundle folder to write (organisations.csv, ties.csv, cities.csv).",
-)
-@click.option("--force", is_flag=True, help="Overwrite a bundle already in the output folder.")
+@_input_output
 @click.pass_context
 def ror(ctx: click.Context, paths: tuple[Path, ...], output: Path, force: bool) -> None:
     """Convert ROR records (https://ror.org, CC0) into a bundle.
@@ -81,13 +107,7 @@ def ror(ctx: click.Context, paths: tuple[Path, ...], output: Path, force: bool) 
     """
     from graphtwin.ingest.ror import import_ror
 
-    result = import_ror(paths)
-    for where, reason in result.skipped[:20]:
-        note(ctx, f"{where}: skipped: {reason}")
-    if len(result.skipped) > 20:
-        note(ctx, f"... and {len(result.skipped) - 20} more skipped")
-    _write_and_check(ctx, result.bundle, output, force)
-    click.echo(result.summary())
+    _finish(ctx, import_ror(paths), output, force)
 
 
 def _split(values: tuple[str, ...]) -> list[str] | None:
@@ -98,33 +118,11 @@ def _split(values: tuple[str, ...]) -> list[str] | None:
 
 def _progress(ctx: click.Context) -> StderrProgress | None:
     """A progress bar on stderr for humans (a terminal, or forced), else None."""
-    import sys
-
     from graphtwin.progress import StderrProgress
 
-    forced = bool((ctx.obj or {}).get("progress"))
-    if is_quiet(ctx) or not (sys.stderr.isatty() or forced):
-        return None
-    return StderrProgress()
+    return StderrProgress() if progress_enabled(ctx) else None
 
 
-def _report_skipped(ctx: click.Context, skipped: list[tuple[str, str]]) -> None:
-    for where, reason in skipped[:20]:
-        note(ctx, f"{where}: skipped: {reason}")
-    if len(skipped) > 20:
-        note(ctx, f"... and {len(skipped) - 20} more skipped")
-
-
-_output_option = click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Bundle folder to write (organisations.csv, ties.csv, cities.csv).",
-)
-_force_option = click.option(
-    "--force", is_flag=True, help="Overwrite a bundle already in the output folder."
-)
 _since_option = click.option(
     "--since", type=int, metavar="YEAR", help="Keep projects starting in or after YEAR."
 )
@@ -145,6 +143,10 @@ _other_countries_option = click.option(
     show_default=True,
     help="With --countries: keep the partners in other countries (cross-border ties) or drop them.",
 )
+#: --since, --until, --countries and --other-countries: which projects and partners to keep.
+_project_filters = option_group(
+    _since_option, _until_option, _countries_option, _other_countries_option
+)
 _count_weight_option = click.option(
     "--count-weight/--no-count-weight",
     default=True,
@@ -154,9 +156,7 @@ _count_weight_option = click.option(
 
 
 @import_group.command("cordis")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@_output_option
-@_force_option
+@_input_output
 @click.option(
     "--framework",
     "frameworks",
@@ -172,10 +172,7 @@ _count_weight_option = click.option(
     help="Keep projects whose legalBasis starts with one of these (e.g. HORIZON.2.5 for "
     "Cluster 5 climate, energy and mobility).",
 )
-@_since_option
-@_until_option
-@_countries_option
-@_other_countries_option
+@_project_filters
 @click.option(
     "--max-partners",
     type=click.IntRange(min=2),
@@ -231,15 +228,11 @@ def cordis(
         count_weight=count_weight,
         progress=_progress(ctx),
     )
-    _report_skipped(ctx, result.skipped)
-    _write_and_check(ctx, result.bundle, output, force)
-    click.echo(result.summary())
+    _finish(ctx, result, output, force)
 
 
 @import_group.command("gtr")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@_output_option
-@_force_option
+@_input_output
 @click.option(
     "--funder",
     "funders",
@@ -247,10 +240,7 @@ def cordis(
     metavar="NAMES",
     help="Keep projects with these leadFunder values (e.g. EPSRC,Innovate UK).",
 )
-@_since_option
-@_until_option
-@_countries_option
-@_other_countries_option
+@_project_filters
 @_count_weight_option
 @click.pass_context
 def gtr(
@@ -291,6 +281,4 @@ def gtr(
         count_weight=count_weight,
         progress=_progress(ctx),
     )
-    _report_skipped(ctx, result.skipped)
-    _write_and_check(ctx, result.bundle, output, force)
-    click.echo(result.summary())
+    _finish(ctx, result, output, force)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from graphtwin.cli.common import db_target, emit, format_option, is_quiet, note
+from graphtwin.cli.common import emit, format_option, is_quiet, note, open_target
 from graphtwin.errors import ValidationFailed
 
 
@@ -33,7 +33,6 @@ def load(ctx: click.Context, path: str, fmt: str | None) -> None:
     """
     from graphtwin.ingest import read_bundle
     from graphtwin.progress import StderrProgress
-    from graphtwin.store import open_store
 
     try:
         bundle = read_bundle(path)
@@ -45,8 +44,7 @@ def load(ctx: click.Context, path: str, fmt: str | None) -> None:
     for line in bundle.warnings:
         note(ctx, line)
     note(ctx, f"{path}: {bundle.summary()}")
-    target = db_target(ctx)
-    with open_store(target) as store:
+    with open_target(ctx) as store:
         report = store.load(bundle, progress=StderrProgress(enabled=not is_quiet(ctx)))
         counts = store.counts()
     rows = [

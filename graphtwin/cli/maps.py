@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from graphtwin.cli.common import db_target, note, project, synthetic_share
+from graphtwin.cli.common import note, open_target, output_option, project, synthetic_share
 from graphtwin.errors import GraphtwinError
 
 #: Same as graphtwin.viz.maps.COLOR_BY (kept here so `--help` needs no igraph import).
@@ -27,13 +27,7 @@ POTENTIAL_QUERY = (
 
 
 @click.command("map")
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="HTML file to write (one self-contained file, works offline).",
-)
+@output_option("HTML file to write (one self-contained file, works offline).", dir_okay=False)
 @click.option(
     "--city",
     "city_pair",
@@ -119,10 +113,9 @@ def map_command(
     if city_pair and len(city_pair) != 2:
         raise click.UsageError(f"--city needs exactly two cities (got {len(city_pair)})")
 
-    from graphtwin.store import open_store
     from graphtwin.viz import maps
 
-    with open_store(db_target(ctx), read_only=True) as store:
+    with open_target(ctx, read_only=True) as store:
         g = project(ctx, store)
         synthetic, n = synthetic_share(g)
         dataset = store.target

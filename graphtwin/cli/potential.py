@@ -7,19 +7,25 @@ Thin commands: open the store, take a fresh projection, call
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from graphtwin.cli.common import (
-    db_target,
+    emit_data,
     format_option,
     note,
-    output_format,
+    open_target,
     progress_enabled,
     project,
+    read_projection,
+    top_option,
+    write_back_option,
 )
 from graphtwin.cli.output import render
+
+if TYPE_CHECKING:
+    from graphtwin.progress import StderrProgress
 
 weights_option = click.option(
     "--weights",
@@ -30,13 +36,15 @@ weights_option = click.option(
 )
 
 
-def _progress(ctx: click.Context):
+def _progress(ctx: click.Context) -> StderrProgress:
+    """A StderrProgress, shown only for humans (see progress_enabled)."""
     from graphtwin.progress import StderrProgress
 
     return StderrProgress(enabled=progress_enabled(ctx))
 
 
 def _numbered(title: str, lines: list[str]) -> str:
+    """``title`` over the ``lines`` numbered from 1."""
     return "\n".join([title, *(f"{i:>3}. {line}" for i, line in enumerate(lines, 1))])
 
 
@@ -44,28 +52,28 @@ def _numbered(title: str, lines: list[str]) -> str:
 # potential
 # --------------------------------------------------------------------------------------
 
-POTENTIAL_JSON = [
-    "source",
-    "target",
-    "source_name",
-    "target_name",
-    "source_kind",
-    "target_kind",
-    "source_city",
-    "target_city",
-    "score",
-    "adamic_adar",
-    "resource_allocation",
-    "jaccard",
-    "preferential_attachment",
-    "sector_similarity",
-    "kind_complementarity",
-    "common_partners",
-    "shared_partners",
-    "shared_sectors",
-    "bridge",
-    "reasons",
-]
+
+def _potential_json() -> list[str]:
+    """CSV/JSON columns of ``potential``: the pair, its scores (config order) and evidence."""
+    from graphtwin.analysis.config import POTENTIAL_SCORES
+
+    return [
+        "source",
+        "target",
+        "source_name",
+        "target_name",
+        "source_kind",
+        "target_kind",
+        "source_city",
+        "target_city",
+        "score",
+        *POTENTIAL_SCORES,
+        "common_partners",
+        "shared_partners",
+        "shared_sectors",
+        "bridge",
+        "reasons",
+    ]
 
 
 @click.command("potential")
@@ -78,14 +86,10 @@ POTENTIAL_JSON = [
     help="Only pairs where either side is of this kind (e.g. university) or sphere "
     "(academia, business, government, intermediary, civil_society).",
 )
-@click.option(
-    "--top", type=click.IntRange(min=1), default=20, show_default=True, help="Pairs to list."
-)
+@top_option("Pairs to list.", minimum=1)
 @weights_option
-@click.option(
-    "--write-back",
-    is_flag=True,
-    help="Store the recommendations as POTENTIAL relationships (score, reasons, city_pair).",
+@write_back_option(
+    "Store the recommendations as POTENTIAL relationships (score, reasons, city_pair)."
 )
 @format_option
 @click.pass_context
@@ -118,10 +122,9 @@ def potential(
     from graphtwin.analysis.config import load_config
     from graphtwin.analysis.potential import potential as run
     from graphtwin.analysis.potential import write_back_rows
-    from graphtwin.store import open_store
 
     config = load_config(weights_file)
-    with open_store(db_target(ctx), read_only=not write_back) as store:
+    with open_target(ctx, read_only=not write_back) as store:
         g = project(ctx, store)
         df = run(
             g,
@@ -141,9 +144,7 @@ def potential(
     ca, cb = df.attrs["city_a"], df.attrs["city_b"]
     note(ctx, f"scored {df.attrs['candidates']:,} untied pairs between {ca} and {cb}")
     rows = df.to_dict("records")
-    out = output_format(ctx, fmt)
-    if out != "table":
-        click.echo(render(rows, out, POTENTIAL_JSON))
+    if emit_data(ctx, rows, fmt, _potential_json()):
         return
     if not rows:
         click.echo("(no candidate pairs)")
@@ -171,49 +172,49 @@ def potential(
 # twins
 # --------------------------------------------------------------------------------------
 
-TWINS_JSON = [
-    "rank",
-    "city_a",
-    "country_a",
-    "city_b",
-    "country_b",
-    "score",
-    "capacity",
-    "synergy",
-    "complementarity",
-    "existing_ties",
-    "proximity",
-    "brokers",
-    "rank_range",
-    "rank_stability",
-    "drivers",
-    "orgs_a",
-    "orgs_b",
-    "population_a",
-    "population_b",
-    "orgs_per_100k_a",
-    "orgs_per_100k_b",
-    "kinds_a",
-    "kinds_b",
-    "helix_complete",
-    "centrality_a",
-    "centrality_b",
-    "centrality_per_org_a",
-    "centrality_per_org_b",
-    "synergy_cosine",
-    "shared_specialisations",
-    "ties",
-    "tie_weight",
-    "ties_per_org",
-    "tie_weight_expected",
-    "two_step_paths",
-    "best_adamic_adar",
-    "broker_count",
-    "brokers_expected",
-    "top_brokers",
-    "city_id_a",
-    "city_id_b",
-]
+
+def _twins_json() -> list[str]:
+    """CSV/JSON columns of ``twins``: rank, pair, score, components (config order), details."""
+    from graphtwin.analysis.config import TWINS_COMPONENTS
+
+    return [
+        "rank",
+        "city_a",
+        "country_a",
+        "city_b",
+        "country_b",
+        "score",
+        *TWINS_COMPONENTS,
+        "rank_range",
+        "rank_stability",
+        "drivers",
+        "orgs_a",
+        "orgs_b",
+        "population_a",
+        "population_b",
+        "orgs_per_100k_a",
+        "orgs_per_100k_b",
+        "kinds_a",
+        "kinds_b",
+        "helix_complete",
+        "centrality_a",
+        "centrality_b",
+        "centrality_per_org_a",
+        "centrality_per_org_b",
+        "synergy_cosine",
+        "shared_specialisations",
+        "ties",
+        "tie_weight",
+        "ties_per_org",
+        "tie_weight_expected",
+        "two_step_paths",
+        "best_adamic_adar",
+        "broker_count",
+        "brokers_expected",
+        "top_brokers",
+        "city_id_a",
+        "city_id_b",
+    ]
 
 
 @click.command("twins")
@@ -225,9 +226,7 @@ TWINS_JSON = [
     metavar="A B",
     help="The two countries (ISO codes): every city of A is paired with every city of B.",
 )
-@click.option(
-    "--top", type=click.IntRange(min=1), default=20, show_default=True, help="Pairs to list."
-)
+@top_option("Pairs to list.", minimum=1)
 @weights_option
 @click.option(
     "--min-orgs",
@@ -269,15 +268,13 @@ def twins(
       graphtwin twins --population-band 100k-1M      # Tier 2 and 3 cities
       graphtwin twins --weights my-weights.toml --format csv > twins.csv
     """
-    from graphtwin.analysis.config import load_config
+    from graphtwin.analysis.config import TWINS_COMPONENTS, load_config
     from graphtwin.analysis.twins import parse_population_band
     from graphtwin.analysis.twins import twins as run
-    from graphtwin.store import open_store
 
     config = load_config(weights_file)
     band = parse_population_band(population_band) if population_band else None
-    with open_store(db_target(ctx), read_only=True) as store:
-        g = project(ctx, store)
+    g = read_projection(ctx)
     df = run(
         g,
         countries,
@@ -289,24 +286,9 @@ def twins(
     )
     note(ctx, f"ranked {df.attrs['pairs']:,} city pairs ({countries[0]} × {countries[1]})")
     rows = df.to_dict("records")
-    out = output_format(ctx, fmt)
-    if out != "table":
-        click.echo(render(rows, out, TWINS_JSON))
+    if emit_data(ctx, rows, fmt, _twins_json()):
         return
-    cols = [
-        "rank",
-        "city_a",
-        "city_b",
-        "score",
-        "capacity",
-        "synergy",
-        "complementarity",
-        "existing_ties",
-        "proximity",
-        "brokers",
-        "rank_range",
-        "rank_stability",
-    ]
+    cols = ["rank", "city_a", "city_b", "score", *TWINS_COMPONENTS, "rank_range", "rank_stability"]
     click.echo(render(rows, "table", cols, max_width=30))
     click.echo()
     click.echo(
@@ -355,15 +337,7 @@ BACKTEST_JSON = [
     metavar="YEAR",
     help="Train on ties started before YEAR; test on ties started in or after it.",
 )
-@click.option(
-    "--top",
-    "top_k",
-    type=click.IntRange(min=1),
-    default=20,
-    show_default=True,
-    metavar="K",
-    help="K of precision@K and recall@K.",
-)
+@top_option("K of precision@K and recall@K.", minimum=1, name="top_k", metavar="K")
 @click.option("--cross-city", is_flag=True, help="Only pairs of organisations in two cities.")
 @click.option(
     "--negatives",
@@ -399,11 +373,9 @@ def backtest(
     """
     from graphtwin.analysis.backtest import backtest as run
     from graphtwin.analysis.config import load_config
-    from graphtwin.store import open_store
 
     config = load_config(weights_file)
-    with open_store(db_target(ctx), read_only=True) as store:
-        g = project(ctx, store)
+    g = read_projection(ctx)
     result = run(
         g,
         split,
@@ -415,10 +387,8 @@ def backtest(
         progress=_progress(ctx),
     )
     rows = result.rows()
-    out = output_format(ctx, fmt)
     c = result.counts
-    if out != "table":
-        click.echo(render(rows, out, BACKTEST_JSON))
+    if emit_data(ctx, rows, fmt, BACKTEST_JSON):
         return
     note(ctx, _counts_note(c))
     base = rows[-1]
@@ -440,6 +410,7 @@ def backtest(
 
 
 def _counts_note(c: dict[str, Any]) -> str:
+    """The backtest's counts (split, ties, pairs left out, sample) as one note."""
     sample = (
         f"a seeded sample of {c['negatives']:,} negatives ({100 * c['negative_sample_rate']:.2g}%)"
         if c["negatives_sampled"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from graphtwin.cli.common import db_target, emit, format_option, note
+from graphtwin.cli.common import emit, format_option, note, open_target, output_format
 from graphtwin.errors import QueryError
 
 
@@ -52,7 +52,6 @@ def query(
     their properties plus _labels, relationships as their properties plus _type;
     --format json prints an array of objects keyed by the returned column names.
     """
-    from graphtwin.store import open_store
     from graphtwin.store.queries import get_query, parse_param_args, typed_param_args
 
     if bool(cypher) == bool(name):
@@ -66,7 +65,7 @@ def query(
         named.bind(values, "neo4j" if "neo4j" in named.texts else "ladybug", None)
     else:
         values = typed_param_args(params)
-    with open_store(db_target(ctx), read_only=not write) as store:
+    with open_target(ctx, read_only=not write) as store:
         if name:
             scores = store.score_properties() if hasattr(store, "score_properties") else None
             text, bound = named.bind(values, store.backend, scores)
@@ -103,7 +102,7 @@ def queries(ctx: click.Context, fmt: str | None) -> None:
     ]
     if not rows:
         raise QueryError("no named queries found (set GRAPHTWIN_CYPHER_DIR?)")
-    if (fmt or (ctx.obj or {}).get("fmt", "table")) == "table":
+    if output_format(ctx, fmt) == "table":
         for row in rows:
             click.echo(f"{row['name']}: {row['description']}")
             for p in row["parameters"]:

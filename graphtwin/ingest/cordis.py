@@ -506,6 +506,24 @@ def check_years(since: int | None, until: int | None) -> None:
         raise GraphtwinError(f"--until {until} is before --since {since}")
 
 
+def outside_years(start: str | None, since: int | None, until: int | None) -> bool:
+    """True if a project starting on ``start`` (YYYY-MM-DD) is outside the start-year
+    window ``since``..``until`` (inclusive; either may be open). A project without a start
+    date is outside every window that has a bound.
+
+    >>> outside_years("2019-05-01", 2020, None), outside_years("2020-01-01", 2020, 2020)
+    (True, False)
+    >>> outside_years(None, None, None), outside_years(None, None, 2030)
+    (False, True)
+    """
+    if since is None and until is None:
+        return False
+    year = int(start[:4]) if start else None
+    return (
+        year is None or (since is not None and year < since) or (until is not None and year > until)
+    )
+
+
 # ======================================================================================
 # Reading the CORDIS CSV files (plain, in a folder, or inside the export zip)
 # ======================================================================================
@@ -945,12 +963,7 @@ def import_cordis(
             if prefixes and not legal.startswith(prefixes):
                 result.filtered["programme"] += 1
                 continue
-            year = int(start[:4]) if start else None
-            if (since is not None or until is not None) and (
-                year is None
-                or (since is not None and year < since)
-                or (until is not None and year > until)
-            ):
+            if outside_years(start, since, until):
                 result.filtered["start year"] += 1
                 continue
             projects[pid] = _Project(

@@ -69,8 +69,10 @@ from graphtwin.ingest.cordis import (
     check_years,
     compact,
     country_filter,
+    outside_years,
     without_gc,
 )
+from graphtwin.ingest.files import input_files, read_text
 from graphtwin.ingest.ror import is_local_government
 from graphtwin.ingest.validate import countries as iso_countries
 from graphtwin.ingest.validate import parse_date
@@ -411,33 +413,18 @@ def _fund(obj: dict[str, Any]) -> _Fund | None:
 
 
 def _expand(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    files: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if not path.exists():
-            raise GraphtwinError(f"{path}: no such file or folder")
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*.json") if p.is_file())
-            if not found:
-                raise GraphtwinError(f"{path}: no .json files in this folder")
-            files.extend(found)
-        elif path.suffix.lower() == ".json":
-            files.append(path)
-        else:
-            raise GraphtwinError(
-                f"{path}: not a GtR file; give saved GtR-2 API responses (.json) or a folder "
-                "of them"
-            )
+    """The .json files of ``paths`` (folders searched recursively), each once."""
+    files = input_files(
+        paths,
+        (".json",),
+        lambda folder: (p for p in folder.rglob("*.json") if p.is_file()),
+        "not a GtR file; give saved GtR-2 API responses (.json) or a folder of them",
+    )
     return list(dict.fromkeys(files))
 
 
 def _load(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise GraphtwinError(f"{path}: not UTF-8 (byte {exc.start}); save it as UTF-8") from exc
-    except OSError as exc:
-        raise GraphtwinError(f"{path}: cannot read ({exc.strerror})") from exc
+    text = read_text(path)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -639,14 +626,9 @@ def import_gtr(
     # Filters on the projects themselves.
     kept: list[_Project] = []
     for p in projects.values():
-        year = int(p.start[:4]) if p.start else None
         if wanted_funders and p.funder.lower() not in wanted_funders:
             result.filtered["lead funder"] += 1
-        elif (since is not None or until is not None) and (
-            year is None
-            or (since is not None and year < since)
-            or (until is not None and year > until)
-        ):
+        elif outside_years(p.start, since, until):
             result.filtered["start year"] += 1
         else:
             kept.append(p)

@@ -55,6 +55,7 @@ from typing import Any
 
 from graphtwin.errors import GraphtwinError
 from graphtwin.ingest.cities import fold
+from graphtwin.ingest.files import input_files, read_text
 from graphtwin.model import Bundle, City, Organisation, Tie
 
 ROR_PREFIX = "https://ror.org/"
@@ -228,23 +229,14 @@ class RorImport:
 
 
 def _expand(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    files: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if not path.exists():
-            raise GraphtwinError(f"{path}: no such file or folder")
-        if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix.lower() in (".json", ".csv"))
-            if not found:
-                raise GraphtwinError(f"{path}: no .json or .csv files in this folder")
-            files.extend(found)
-        elif path.suffix.lower() in (".json", ".csv"):
-            files.append(path)
-        else:
-            raise GraphtwinError(
-                f"{path}: not a ROR file; give ROR .json records, a folder of them, "
-                "or the ROR .csv layout"
-            )
+    """The .json and .csv files of ``paths`` (folders: their own files), each file once."""
+    suffixes = (".json", ".csv")
+    files = input_files(
+        paths,
+        suffixes,
+        lambda folder: (p for p in folder.iterdir() if p.suffix.lower() in suffixes),
+        "not a ROR file; give ROR .json records, a folder of them, or the ROR .csv layout",
+    )
     unique: list[Path] = []
     seen: set[Path] = set()
     for f in files:
@@ -253,17 +245,6 @@ def _expand(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
             seen.add(key)
             unique.append(f)
     return unique
-
-
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise GraphtwinError(
-            f"{path}: not UTF-8 (byte {exc.start}); ROR files are UTF-8, save it as UTF-8"
-        ) from exc
-    except OSError as exc:
-        raise GraphtwinError(f"{path}: cannot read ({exc.strerror})") from exc
 
 
 def _csv_header(path: Path) -> list[str]:
@@ -303,7 +284,7 @@ def _text(value: Any) -> str:
 def _json_records(path: Path, skipped: list[tuple[str, str]]) -> Iterator[_Record | None]:
     """Yield one _Record (or None for a skipped one) per ROR JSON object in ``path``."""
     try:
-        data = json.loads(_read_text(path))
+        data = json.loads(read_text(path, "ROR"))
     except json.JSONDecodeError as exc:
         skipped.append((f"{path}:{exc.lineno}", "invalid JSON"))
         yield None
@@ -412,7 +393,7 @@ def _missing(rec: _Record) -> str | None:
 
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    reader = csv.DictReader(io.StringIO(_read_text(path), newline=""))
+    reader = csv.DictReader(io.StringIO(read_text(path, "ROR"), newline=""))
     for row in reader:
         yield reader.line_num, {k.strip(): (v or "").strip() for k, v in row.items() if k}
 

@@ -35,10 +35,12 @@ import gc
 import math
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib import resources
+from typing import TypeVar
 
 from graphtwin.errors import ValidationFailed
 from graphtwin.ingest.bundle import RawBundle, RawTable, quoted, read_raw
@@ -74,8 +76,12 @@ _COUNTRY_HINTS = {
     "SOUTH KOREA": "KR",
     "ROK": "KR",
 }
-_ORG_KIND_LIST = ", ".join(ORG_KINDS)
-_TIE_KIND_LIST = ", ".join(TIE_KINDS)
+_ORG_KINDS_ALLOWED = (
+    f"{', '.join(ORG_KINDS)} (aliases such as company, charity or local_authority are listed "
+    "in docs/data-format.md)"
+)
+_TIE_KINDS_ALLOWED = ", ".join(TIE_KINDS)
+_V = TypeVar("_V")
 
 
 @cache
@@ -132,23 +138,40 @@ def _before(end: str, start: str) -> bool:
 
 
 def _whole_number(text: str) -> int | None:
+    """``text`` as an int if it is a whole number (``1998``, ``1998.0``), else None."""
     try:
         return int(text)
     except ValueError:
         pass
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return int(value) if value.is_integer() else None
+    value = _number(text)
+    return int(value) if value is not None and value.is_integer() else None
 
 
 def _number(text: str) -> float | None:
+    """``text`` as a finite float, else None."""
     try:
         value = float(text)
     except ValueError:
         return None
     return value if math.isfinite(value) else None
+
+
+class _Memo(dict[str, _V]):
+    """``memo[cell]``: ``parse(cell)``, computed on the first lookup of each cell and kept.
+
+    Columns such as kinds and dates repeat a few distinct cells over thousands of rows;
+    a plain subscript serves the repeats as fast as ``dict.get`` would.
+    """
+
+    __slots__ = ("_parse",)
+
+    def __init__(self, parse: Callable[[str], _V]) -> None:
+        super().__init__()
+        self._parse = parse
+
+    def __missing__(self, cell: str) -> _V:
+        value = self[cell] = self._parse(cell)
+        return value
 
 
 @dataclass
@@ -166,6 +189,16 @@ class _State:
 def _required(t: RawTable, pos: int, column: str) -> None:
     if (pos, column) not in t.flagged:
         t.error(pos, column, "value is required")
+
+
+def _bad_kind(t: RawTable, pos: int, raw: str, noun: str, allowed: str) -> None:
+    """Report the kind cell ``raw`` that names no kind: missing, or unknown with the
+    ``allowed`` kinds. Called only for bad cells, so valid rows pay no call."""
+    text = raw.strip()
+    if text:
+        t.error(pos, "kind", f"unknown {noun} kind {quoted(text)}; allowed: {allowed}")
+    else:
+        _required(t, pos, "kind")
 
 
 # --------------------------------------------------------------------------------------
@@ -285,7 +318,7 @@ def _check_organisations(
     ids: dict[str, int] = {}
     state.org_ids = ids
     orgs: list[Organisation] = []
-    kinds: dict[str, str | None] = {}
+    kinds = _Memo(lambda raw: canonical_org_kind(raw) or "")
     city_cache: dict[tuple[str, str], City | str] = {}
     used_cities: dict[str, City] = {}
     sector_cache: dict[str, tuple[str, ...]] = {}
@@ -308,22 +341,10 @@ def _check_organisations(
             _required(t, pos, "name")
             ok = False
 
-        raw_kind = row[i_kind]
-        kind = kinds.get(raw_kind)
-        if kind is None:
-            kind = kinds[raw_kind] = canonical_org_kind(raw_kind) or ""
+        kind = kinds[row[i_kind]]
         if not kind:
+            _bad_kind(t, pos, row[i_kind], "organisation", _ORG_KINDS_ALLOWED)
             ok = False
-            if raw_kind.strip():
-                t.error(
-                    pos,
-                    "kind",
-                    f"unknown organisation kind {quoted(raw_kind.strip())}; "
-                    f"allowed: {_ORG_KIND_LIST} (aliases such as company, charity or "
-                    "local_authority are listed in docs/data-format.md)",
-                )
-            else:
-                _required(t, pos, "kind")
 
         country = row[i_country].strip().upper()
         if not country:
@@ -472,8 +493,8 @@ def _check_ties(t: RawTable, state: _State) -> list[Tie]:
     check_ids = state.org_ids is not None
     ids = state.org_ids or {}
     directed = {k: tk.directed for k, tk in TIE_KINDS.items()}
-    kinds: dict[str, str] = {}
-    dates: dict[str, str | None] = {}
+    kinds = _Memo(lambda raw: canonical_tie_kind(raw) or "")
+    dates = _Memo(parse_date)
     seen: dict[tuple[str, str, str], tuple[int, int]] = {}
     ties: list[Tie] = []
     add = ties.append
@@ -485,39 +506,23 @@ def _check_ties(t: RawTable, state: _State) -> list[Tie]:
             src = row[i_src]
             if src not in ids:
                 src = src.strip()
-                if not src:
-                    _required(t, pos, "source")
-                    ok = False
-                elif check_ids and src not in ids:
-                    t.error(pos, "source", f"no organisation with id {quoted(src)} in {where_file}")
+                if not src or (check_ids and src not in ids):
+                    _bad_end(t, pos, "source", src, where_file)
                     ok = False
             tgt = row[i_tgt]
             if tgt not in ids:
                 tgt = tgt.strip()
-                if not tgt:
-                    _required(t, pos, "target")
-                    ok = False
-                elif check_ids and tgt not in ids:
-                    t.error(pos, "target", f"no organisation with id {quoted(tgt)} in {where_file}")
+                if not tgt or (check_ids and tgt not in ids):
+                    _bad_end(t, pos, "target", tgt, where_file)
                     ok = False
             if src == tgt and src:
                 t.error(pos, "target", f"self-tie: source and target are both {quoted(src)}")
                 ok = False
 
-            raw_kind = row[i_kind]
-            kind = kinds.get(raw_kind)
-            if kind is None:
-                kind = kinds[raw_kind] = canonical_tie_kind(raw_kind) or ""
+            kind = kinds[row[i_kind]]
             if not kind:
+                _bad_kind(t, pos, row[i_kind], "tie", _TIE_KINDS_ALLOWED)
                 ok = False
-                if raw_kind.strip():
-                    t.error(
-                        pos,
-                        "kind",
-                        f"unknown tie kind {quoted(raw_kind.strip())}; allowed: {_TIE_KIND_LIST}",
-                    )
-                else:
-                    _required(t, pos, "kind")
 
             weight: float | None = None
             text = row[i_weight]
@@ -541,25 +546,15 @@ def _check_ties(t: RawTable, state: _State) -> list[Tie]:
             start = end = None
             text = row[i_start]
             if text:
-                start = dates.get(text, "?")
-                if start == "?":
-                    start = dates[text] = parse_date(text)
+                start = dates[text]
                 if start is None and text.strip():
-                    t.error(
-                        pos,
-                        "start",
-                        f"{quoted(text.strip())} is not a date (use YYYY or YYYY-MM-DD)",
-                    )
+                    _bad_date(t, pos, "start", text)
                     ok = False
             text = row[i_end]
             if text:
-                end = dates.get(text, "?")
-                if end == "?":
-                    end = dates[text] = parse_date(text)
+                end = dates[text]
                 if end is None and text.strip():
-                    t.error(
-                        pos, "end", f"{quoted(text.strip())} is not a date (use YYYY or YYYY-MM-DD)"
-                    )
+                    _bad_date(t, pos, "end", text)
                     ok = False
                 elif start and end and _before(end, start):
                     t.error(pos, "end", f"{end} is before start {start}")
@@ -592,6 +587,21 @@ def _check_ties(t: RawTable, state: _State) -> list[Tie]:
                 )
             )
     return ties
+
+
+def _bad_end(t: RawTable, pos: int, column: str, value: str, where: str) -> None:
+    """Report the stripped source or target ``value``: missing, or no organisation's id
+    (in ``where``). Called only for bad cells, so valid rows pay no call."""
+    if value:
+        t.error(pos, column, f"no organisation with id {quoted(value)} in {where}")
+    else:
+        _required(t, pos, column)
+
+
+def _bad_date(t: RawTable, pos: int, column: str, text: str) -> None:
+    """Report the start or end cell ``text`` that is not a date. Called only for bad
+    cells, so valid rows pay no call."""
+    t.error(pos, column, f"{quoted(text.strip())} is not a date (use YYYY or YYYY-MM-DD)")
 
 
 def _merge(

@@ -78,7 +78,8 @@ LABEL_DRAW_THRESHOLD = 9
 LABEL_MAX_ON_SCREEN = 22
 #: Organisations whose labels stay readable at the first view.
 LABELLED_TOP = 15
-#: Overlapping shapes are nudged apart up to this many nodes (the cost grows as n²).
+#: Overlapping shapes are nudged apart up to this many nodes (grid-bucketed close pairs,
+#: so the cost grows with the nodes and their overlaps, not n²; the cap bounds page time).
 DECLUTTER_MAX_NODES = 2500
 #: vis-network physics stays on (for a short stabilisation) only up to this many nodes.
 PHYSICS_MAX_NODES = 200

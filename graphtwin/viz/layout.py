@@ -356,21 +356,6 @@ def declutter(
         np.add.at(xy, i[hit], push)
         np.add.at(xy, j[hit], -push)
     return xy
-    r = np.asarray(radii, dtype=float)
-    need = r[:, None] + r[None, :] + margin
-    np.fill_diagonal(need, 0.0)
-    jitter = np.random.default_rng(0).normal(scale=1e-3, size=xy.shape)
-    xy = xy + jitter
-    for _ in range(iterations):
-        d = xy[:, None, :] - xy[None, :, :]
-        dist = np.sqrt((d**2).sum(axis=2))
-        np.fill_diagonal(dist, np.inf)
-        overlap = np.clip(need - dist, 0.0, None)
-        if not overlap.any():
-            break
-        push = (d / dist[:, :, None]) * (overlap[:, :, None] / 2.0)
-        xy += push.sum(axis=1)
-    return xy
 
 
 def radial_positions(

@@ -39,7 +39,7 @@ from __future__ import annotations
 import math
 import os
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
@@ -269,6 +269,64 @@ def _deep_update(base: dict[str, Any], extra: Mapping[str, Any]) -> None:
 
 
 # --------------------------------------------------------------------------------------
+# Organisation views: what they share
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class _OrgDrawing:
+    """The organisations and ties of an organisation view, before they become a map.
+
+    The fields are what :func:`_org_nodes` returns, then what :func:`_tie_edges` returns,
+    in that order, so a view builds it from the two. The view may then adjust it
+    (highlight bridges or the centre, add dashed lines) before :func:`_org_map` wraps it.
+    """
+
+    nodes: list[dict[str, Any]]
+    info: dict[str, dict[str, Any]]
+    legend: list[dict[str, Any]]
+    search: list[list[str]]
+    edges: list[dict[str, Any]]
+    edge_info: dict[str, dict[str, Any]]
+    cats: list[str]
+
+
+def _org_map(
+    view: str,
+    drawing: _OrgDrawing,
+    *,
+    title: str,
+    dataset: str | None,
+    view_text: str,
+    footnote: str,
+    total: int,
+    physics: bool,
+    line_extra: Sequence[dict[str, Any]] = (),
+) -> MapData:
+    """Wrap an organisation view's drawing in a :class:`MapData`, the same for every view.
+
+    The lines legend comes last (with the ``line_extra`` items); physics is on only when
+    asked for and the map is small enough for it (:data:`PHYSICS_MAX_NODES`).
+    """
+    shown = len(drawing.nodes)
+    return MapData(
+        view=view,
+        title=title,
+        subtitle=_dataset_subtitle(dataset, view_text),
+        nodes=drawing.nodes,
+        edges=drawing.edges,
+        info=drawing.info,
+        edge_info=drawing.edge_info,
+        legend=[*drawing.legend, _line_legend(drawing.cats, line_extra)],
+        footnote=footnote,
+        shown=shown,
+        total=total,
+        physics=physics and shown <= PHYSICS_MAX_NODES,
+        search=drawing.search,
+    )
+
+
+# --------------------------------------------------------------------------------------
 # View: whole network
 # --------------------------------------------------------------------------------------
 
@@ -311,9 +369,10 @@ def network_map(
     total = g.vcount()
     vids = _rank_order(rank, g)[:max_nodes]
     positions = _positions(g, vids, lambda sub, _order: network_positions(sub, seed=seed))
-    nodes, info, legend, search = _org_nodes(g, vids, positions, color_by, size_score, rank)
-    edges, edge_info, cats = _tie_edges(g, vids, _geo_category(g))
-    legend.append(_line_legend(cats))
+    drawing = _OrgDrawing(
+        *_org_nodes(g, vids, positions, color_by, size_score, rank),
+        *_tie_edges(g, vids, _geo_category(g)),
+    )
     shown = len(vids)
     rank_text = score_label(rank_score) if rank_score != "degree" else "number of partners"
     footnote = (
@@ -321,21 +380,16 @@ def network_map(
         if shown < total
         else f"All {total:,} organisations."
     )
-    view_text = f"whole network, {shown:,} organisations, {len(edges):,} links"
-    return MapData(
-        view="network",
+    view_text = f"whole network, {shown:,} organisations, {len(drawing.edges):,} links"
+    return _org_map(
+        "network",
+        drawing,
         title=title or "Stakeholder network",
-        subtitle=_dataset_subtitle(dataset, view_text),
-        nodes=nodes,
-        edges=edges,
-        info=info,
-        edge_info=edge_info,
-        legend=legend,
+        dataset=dataset,
+        view_text=view_text,
         footnote=footnote,
-        shown=shown,
         total=total,
-        physics=physics and shown <= PHYSICS_MAX_NODES,
-        search=search,
+        physics=physics,
     )
 
 
@@ -540,11 +594,6 @@ def city_pair_map(
     for v in vids:
         if v not in a_set and v not in b_set:
             extra.setdefault(v, []).insert(0, ["role", "connects the two cities"])
-    nodes, info, legend, search = _org_nodes(g, vids, positions, color_by, size_score, rank, extra)
-    for node in nodes:
-        if index[node["id"]] in bridge_rank:
-            node["borderWidth"] = 4
-            node["color"] = {"background": node["color"], "border": "#111827"}
 
     def category(u: int, v: int) -> str:
         if (u in a_set and v in b_set) or (u in b_set and v in a_set):
@@ -553,14 +602,21 @@ def city_pair_map(
             return "broker"
         return "tie"
 
-    edges, edge_info, cats = _tie_edges(g, vids, category)
+    drawing = _OrgDrawing(
+        *_org_nodes(g, vids, positions, color_by, size_score, rank, extra),
+        *_tie_edges(g, vids, category),
+    )
+    for node in drawing.nodes:
+        if index[node["id"]] in bridge_rank:
+            node["borderWidth"] = 4
+            node["color"] = {"background": node["color"], "border": "#111827"}
     shown_ids = {str(ids[v]) for v in vids}
     names = g.vs["name"]
     for i, r in enumerate(intros):
         if r["a"] not in shown_ids or r["b"] not in shown_ids:
             continue
         eid = f"p{i}"
-        edges.append(
+        drawing.edges.append(
             {
                 "id": eid,
                 "from": r["a"],
@@ -573,21 +629,20 @@ def city_pair_map(
         rows = [["score", _fmt(r["score"])]]
         if r["reasons"]:
             rows.append(["reasons", r["reasons"]])
-        edge_info[eid] = {
+        drawing.edge_info[eid] = {
             "title": f"Suggested: {names[index[r['a']]]} – {names[index[r['b']]]}",
             "subtitle": "not yet tied",
             "rows": rows,
         }
-        cats.append("introduction")
+        drawing.cats.append("introduction")
     extra_lines = []
     if bridge_ids:
         extra_lines.append({"label": f"bridge ({bridge_text})", "border": True})
-    legend.append(_line_legend(cats, extra_lines))
 
     name_a = g.vs[next(iter(a_set))]["city"] if a_set else ca
     name_b = g.vs[next(iter(b_set))]["city"] if b_set else cb
-    n_cross = cats.count("cross")
-    n_intro = cats.count("introduction")
+    n_cross = drawing.cats.count("cross")
+    n_intro = drawing.cats.count("introduction")
     shown = len(vids)
     parts = [
         f"{name_a}: {len(a_set & keep):,} organisations (left)",
@@ -603,20 +658,16 @@ def city_pair_map(
     if potential is not None:
         footnote += f" {n_intro} suggested introductions (dashed)."
     view_text = f"{name_a} – {name_b}: {n_cross:,} direct links between the cities"
-    return MapData(
-        view="city-pair",
+    return _org_map(
+        "city-pair",
+        drawing,
         title=title or f"{name_a} and {name_b}",
-        subtitle=_dataset_subtitle(dataset, view_text),
-        nodes=nodes,
-        edges=edges,
-        info=info,
-        edge_info=edge_info,
-        legend=legend,
+        dataset=dataset,
+        view_text=view_text,
         footnote=footnote,
-        shown=shown,
         total=total,
         physics=False,
-        search=search,
+        line_extra=extra_lines,
     )
 
 
@@ -710,13 +761,15 @@ def ego_map(
     extra = {
         v: [["distance", "centre" if dist[v] == 0 else f"{dist[v]} tie(s) away"]] for v in vids
     }
-    nodes, info, legend, search = _org_nodes(g, vids, positions, color_by, size_score, rank, extra)
-    nodes[0]["borderWidth"] = 5
-    nodes[0]["size"] = max(nodes[0]["size"], 22.0)
-    nodes[0]["color"] = {"background": nodes[0]["color"], "border": "#1b1b1b"}
-    nodes[0]["font"] = {"size": max(nodes[0]["font"]["size"], 16.0 / _fit_scale(positions))}
-    edges, edge_info, cats = _tie_edges(g, vids, _geo_category(g))
-    legend.append(_line_legend(cats, [{"label": "the centre organisation", "border": True}]))
+    drawing = _OrgDrawing(
+        *_org_nodes(g, vids, positions, color_by, size_score, rank, extra),
+        *_tie_edges(g, vids, _geo_category(g)),
+    )
+    centre_node = drawing.nodes[0]
+    centre_node["borderWidth"] = 5
+    centre_node["size"] = max(centre_node["size"], 22.0)
+    centre_node["color"] = {"background": centre_node["color"], "border": "#1b1b1b"}
+    centre_node["font"] = {"size": max(centre_node["font"]["size"], 16.0 / _fit_scale(positions))}
     shown = len(vids)
     name = g.vs[centre]["name"]
     ties = "1 tie" if hops == 1 else f"{hops} ties"
@@ -727,20 +780,16 @@ def ego_map(
         else f"All {total:,} organisations within {ties} of {name}."
     )
     view_text = f"{hops}-step neighbourhood of {name}"
-    return MapData(
-        view="ego",
+    return _org_map(
+        "ego",
+        drawing,
         title=title or f"Around {name}",
-        subtitle=_dataset_subtitle(dataset, view_text),
-        nodes=nodes,
-        edges=edges,
-        info=info,
-        edge_info=edge_info,
-        legend=legend,
+        dataset=dataset,
+        view_text=view_text,
         footnote=footnote,
-        shown=shown,
         total=total,
-        physics=physics and shown <= PHYSICS_MAX_NODES,
-        search=search,
+        physics=physics,
+        line_extra=[{"label": "the centre organisation", "border": True}],
     )
 
 
