@@ -522,9 +522,9 @@ class Neo4jStore(CypherStore):
         another client meanwhile rolls the batch back with an error instead of losing
         ties. Without ``id()`` (a future server), batches look nodes up by key.
 
-        Rows are sorted by the endpoint with fewer distinct nodes (the city of
-        LOCATED_IN, the source of a tie): neighbouring batches, which run at the same
-        time, then lock different nodes.
+        Rows are sorted by their dense end if they have one (the city of LOCATED_IN,
+        the sector of ACTIVE_IN), ties by source: neighbouring batches, which run at
+        the same time, then mostly lock different nodes.
         """
         steps = [s for s in plan.rels if s.create.num_rows]
         labels = sorted({label for s in steps for label in rel_endpoints(s.rel_type)})
@@ -559,8 +559,11 @@ class Neo4jStore(CypherStore):
             out = {}
             for label in labels:
                 key = q(NODE_KEYS[label])
+                # collect() skips nulls: without the filter a keyless node (made by hand
+                # with Cypher) would shift the two lists against each other
                 rec = tx.run(
-                    f"MATCH (n:{label}) RETURN collect(n.{key}) AS k, collect(id(n)) AS i"
+                    f"MATCH (n:{label}) WHERE n.{key} IS NOT NULL "
+                    f"RETURN collect(n.{key}) AS k, collect(id(n)) AS i"
                 ).single()
                 out[label] = _KeyLookup(rec["k"], rec["i"])
             return out

@@ -103,3 +103,25 @@ def test_nodes_created_meanwhile_fail_the_load_instead_of_duplicating(
         with pytest.raises(QueryError, match="already exists"):
             store.load(bundle)
         assert store.counts() == before
+
+
+def test_keyless_nodes_made_by_hand_do_not_shift_the_id_map(empty_neo4j, bundle):
+    with open_store(empty_neo4j) as store:
+        # Nodes of graphtwin's labels without a key, as a user's own Cypher might leave.
+        store.query(
+            "UNWIND range(1, 5) AS i CREATE (:Organisation {name: 'draft ' + i}), (:City)",
+            write=True,
+        )
+        store.load(bundle)
+        got = store.query(
+            "MATCH (a:Organisation)-[r]->(b:Organisation) "
+            "RETURN a.id AS a, b.id AS b, r.kind AS kind"
+        ).rows
+        located = store.query(
+            "MATCH (o:Organisation)-[:LOCATED_IN]->(c:City) RETURN o.id AS o, c.id AS c"
+        ).rows
+    # (key=str: a misattached tie would carry a None id, which plain sorting refuses)
+    want_ties = sorted(((t.source, t.target, t.kind) for t in bundle.ties), key=str)
+    assert sorted(map(tuple, got), key=str) == want_ties
+    want_located = sorted(((o.id, o.city_id) for o in bundle.organisations), key=str)
+    assert sorted(map(tuple, located), key=str) == want_located
