@@ -68,6 +68,15 @@ def props_map(columns: Sequence[str], ref: Callable[[str], str]) -> str:
     return f" {{{body}}}" if body else ""
 
 
+def match_by_key(var: str, label: str, value: str) -> str:
+    """``MATCH`` of the node of ``label`` whose key equals the Cypher expression ``value``.
+
+    >>> match_by_key("a", "City", "$c0[i]")
+    'MATCH (a:City {id: $c0[i]})'
+    """
+    return f"MATCH ({var}:{label} {{{NODE_KEYS[label]}: {value}}})"
+
+
 def score_table(scores: Any, id_column: str = "id") -> tuple[pa.Table, list[str]]:
     """Validate a score table and return (table with ``k`` + score columns, names).
 
@@ -264,16 +273,25 @@ class CypherStore:
         return statement
 
     @staticmethod
-    def _rel_create(rel_type: str, columns: Sequence[str]):
+    def _rel_create(
+        rel_type: str,
+        columns: Sequence[str],
+        find: Callable[[str, str, str], str] | None = None,
+        tail: str = "",
+    ):
+        """``CREATE`` of new relationships; ``find(var, label, value)`` matches an end.
+
+        By default an end is matched by its key (``MATCH (a:City {id: ...})``); a store
+        may pass another way to find it, and a ``tail`` such as a ``RETURN`` clause.
+        """
         s_label, d_label = rel_endpoints(rel_type)
-        sk, dk = NODE_KEYS[s_label], NODE_KEYS[d_label]
         props = [c for c in columns if c not in ("src", "dst")]
+        find = find or match_by_key
 
         def statement(prefix: str, ref: Callable[[str], str]) -> str:
             return (
-                f"{prefix} MATCH (a:{s_label} {{{sk}: {ref('src')}}}) "
-                f"MATCH (b:{d_label} {{{dk}: {ref('dst')}}}) "
-                f"CREATE (a)-[r:{rel_type}{props_map(props, ref)}]->(b)"
+                f"{prefix} {find('a', s_label, ref('src'))} {find('b', d_label, ref('dst'))} "
+                f"CREATE (a)-[r:{rel_type}{props_map(props, ref)}]->(b){tail}"
             )
 
         return statement

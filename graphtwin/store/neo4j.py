@@ -39,6 +39,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -147,42 +148,67 @@ def _comprehension_query(
     return f"{match} WITH {collected} RETURN {values}"
 
 
-class _IdLookup:
-    """Internal node id → key, vectorised with numpy (a million lookups in ~0.1 s)."""
+class _NodeIds:
+    """A label's nodes as internal id ↔ key, looked up either way with numpy/pandas.
+
+    Read with :meth:`read` inside a transaction. ``keys(ids)`` serves bulk reads (a
+    million lookups in ~0.1 s), ``ids(keys)`` relationship creation during loads.
+    """
 
     def __init__(self, ids: list[int], keys: list[Any]) -> None:
-        order = np.argsort(np.asarray(ids, dtype=np.int64), kind="stable")
-        self.ids = np.asarray(ids, dtype=np.int64)[order]
-        self.values = np.asarray(keys, dtype=object)[order]
+        self.id_array = np.asarray(ids, dtype=np.int64)
+        self.key_array = np.asarray(keys, dtype=object)
+
+    @classmethod
+    def read(cls, tx: Any, label: str) -> _NodeIds:
+        """The ids and keys of ``label``'s nodes, in transaction ``tx``."""
+        key = q(NODE_KEYS[label])
+        # collect() skips nulls: without the filter a keyless node (made by hand with
+        # Cypher) would shift the two lists against each other
+        rec = tx.run(
+            f"MATCH (n:{label}) WHERE n.{key} IS NOT NULL "
+            f"RETURN collect(id(n)) AS i, collect(n.{key}) AS k"
+        ).single()
+        return cls(rec["i"], rec["k"])
+
+    @cached_property
+    def _id_order(self) -> np.ndarray:
+        return np.argsort(self.id_array, kind="stable")
+
+    @cached_property
+    def _key_index(self) -> Any:
+        import pandas as pd
+
+        return pd.Index(self.key_array)
 
     def keys(self, ids: list[int]) -> list[Any] | None:
         """The keys of ``ids``, or None if one of them is unknown."""
         wanted = np.asarray(ids, dtype=np.int64)
         if not len(wanted):
             return []
-        if not len(self.ids):
+        if not len(self.id_array):
             return None
-        pos = np.minimum(np.searchsorted(self.ids, wanted), len(self.ids) - 1)
-        if not np.array_equal(self.ids[pos], wanted):
+        sorted_ids = self.id_array[self._id_order]
+        pos = np.minimum(np.searchsorted(sorted_ids, wanted), len(sorted_ids) - 1)
+        if not np.array_equal(sorted_ids[pos], wanted):
             return None
-        return self.values[pos].tolist()
-
-
-class _KeyLookup:
-    """Node key → internal node id, vectorised with pandas."""
-
-    def __init__(self, keys: list[Any], ids: list[int]) -> None:
-        import pandas as pd
-
-        self.index = pd.Index(keys)
-        self.values = np.asarray(ids, dtype=np.int64)
+        return self.key_array[self._id_order[pos]].tolist()
 
     def ids(self, keys: pa.ChunkedArray | pa.Array) -> pa.Array | None:
         """The internal ids of ``keys``, or None if one of them is not in the store."""
-        pos = self.index.get_indexer(keys.to_pandas())
+        pos = self._key_index.get_indexer(keys.to_pandas())
         if (pos < 0).any():
             return None
-        return pa.array(self.values[pos], pa.int64())
+        return pa.array(self.id_array[pos], pa.int64())
+
+
+def _match_by_id(var: str, label: str, value: str) -> str:
+    """``MATCH`` of the node of ``label`` whose internal id is ``value``.
+
+    >>> _match_by_id("a", "City", "$c0[i]")
+    'MATCH (a:City) WHERE id(a) = $c0[i]'
+    """
+    return f"MATCH ({var}:{label}) WHERE id({var}) = {value}"
 
 
 def redact_uri(uri: str) -> str:
@@ -294,18 +320,19 @@ class Neo4jStore(CypherStore):
         return QueryError(self._scrub(one_line(str(exc))))
 
     def _run(self, cypher: str, params: Mapping[str, Any] | None, read: bool) -> tuple[list, list]:
+        """Columns and rows of ``cypher``: reads in a managed read transaction, writes
+        in an auto-commit one (which ``CALL {...} IN TRANSACTIONS`` needs)."""
         from neo4j import exceptions as nx
 
         def work(tx):
             result = tx.run(cypher, dict(params or {}))
             return list(result.keys()), [list(r.values()) for r in result]
 
+        if read:
+            return self._transact(work, read=True)
         try:
-            with self._session(read) as session:
-                if read:
-                    return session.execute_read(work)
-                result = session.run(cypher, dict(params or {}))
-                return list(result.keys()), [list(r.values()) for r in result]
+            with self._session(read=False) as session:
+                return work(session)
         except (nx.Neo4jError, nx.DriverError) as exc:
             raise self._error(exc) from exc
 
@@ -333,17 +360,20 @@ class Neo4jStore(CypherStore):
         return QueryResult(columns=columns, rows=[[plain_neo4j(v) for v in r] for r in rows])
 
     def _write(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[list[Any]]:
-        return self._write_work(
-            lambda tx: [list(r.values()) for r in tx.run(cypher, dict(params or {}))]
+        return self._transact(
+            lambda tx: [list(r.values()) for r in tx.run(cypher, dict(params or {}))],
+            read=False,
         )
 
-    def _write_work(self, work: Callable[[Any], Any]) -> Any:
-        """Run ``work(tx)`` in a managed write transaction (retried on transient errors)."""
+    def _transact(self, work: Callable[[Any], Any], read: bool) -> Any:
+        """Run ``work(tx)`` in a managed read or write transaction (retried on transient
+        errors); driver errors become graphtwin's one-line errors."""
         from neo4j import exceptions as nx
 
         try:
-            with self._session(read=False) as session:
-                return session.execute_write(work)
+            with self._session(read) as session:
+                run = session.execute_read if read else session.execute_write
+                return run(work)
         except (nx.Neo4jError, nx.DriverError) as exc:
             raise self._error(exc) from exc
 
@@ -390,19 +420,12 @@ class Neo4jStore(CypherStore):
         """
         labels = sorted(set(keyed.values()))
 
-        def work(tx) -> tuple[dict[str, _IdLookup], list]:
-            maps = {}
-            for label in labels:
-                key = q(NODE_KEYS[label])
-                rec = tx.run(
-                    f"MATCH (n:{label}) WHERE n.{key} IS NOT NULL "
-                    f"RETURN collect(id(n)) AS i, collect(n.{key}) AS k"
-                ).single()
-                maps[label] = _IdLookup(rec["i"], rec["k"])
+        def work(tx) -> tuple[dict[str, _NodeIds], list]:
+            maps = {label: _NodeIds.read(tx, label) for label in labels}
             query = _comprehension_query(match, props, keyed)
             return maps, tx.run(query, dict(params)).single().values()
 
-        maps, values = self._read(work)
+        maps, values = self._transact(work, read=True)
         out: dict[str, list] = {}
         for alias, column in zip(props, values, strict=True):
             if alias in keyed:
@@ -430,15 +453,6 @@ class Neo4jStore(CypherStore):
                 values = [None if type(v) is list and not v else v for v in values]
             out[alias] = values
         return out
-
-    def _read(self, work: Callable[[Any], Any]) -> Any:
-        from neo4j import exceptions as nx
-
-        try:
-            with self._session(read=True) as session:
-                return session.execute_read(work)
-        except (nx.Neo4jError, nx.DriverError) as exc:
-            raise self._error(exc) from exc
 
     def _collect(
         self,
@@ -552,38 +566,16 @@ class Neo4jStore(CypherStore):
                 jobs += self._jobs(table, statement, step.rel_type)
         return jobs
 
-    def _ids_by_key(self, labels: Sequence[str]) -> dict[str, _KeyLookup]:
-        """Label → key-to-internal-id lookup of its nodes, read in one transaction."""
+    def _ids_by_key(self, labels: Sequence[str]) -> dict[str, _NodeIds]:
+        """Label → its nodes' ids and keys, all read in one transaction."""
+        return self._transact(
+            lambda tx: {label: _NodeIds.read(tx, label) for label in labels}, read=True
+        )
 
-        def work(tx) -> dict[str, _KeyLookup]:
-            out = {}
-            for label in labels:
-                key = q(NODE_KEYS[label])
-                # collect() skips nulls: without the filter a keyless node (made by hand
-                # with Cypher) would shift the two lists against each other
-                rec = tx.run(
-                    f"MATCH (n:{label}) WHERE n.{key} IS NOT NULL "
-                    f"RETURN collect(n.{key}) AS k, collect(id(n)) AS i"
-                ).single()
-                out[label] = _KeyLookup(rec["k"], rec["i"])
-            return out
-
-        return self._read(work)
-
-    @staticmethod
-    def _rel_create_by_id(rel_type: str, columns: Sequence[str]) -> Statement:
+    @classmethod
+    def _rel_create_by_id(cls, rel_type: str, columns: Sequence[str]) -> Statement:
         """``CREATE`` between nodes found by internal id; returns the count created."""
-        s_label, d_label = rel_endpoints(rel_type)
-        props = [c for c in columns if c not in ("src", "dst")]
-
-        def statement(prefix: str, ref: Callable[[str], str]) -> str:
-            return (
-                f"{prefix} MATCH (a:{s_label}) WHERE id(a) = {ref('src')} "
-                f"MATCH (b:{d_label}) WHERE id(b) = {ref('dst')} "
-                f"CREATE (a)-[r:{rel_type}{props_map(props, ref)}]->(b) RETURN count(*) AS created"
-            )
-
-        return statement
+        return cls._rel_create(rel_type, columns, _match_by_id, " RETURN count(*) AS created")
 
     def _jobs(
         self, table: pa.Table, statement: Statement, label: str, checked: bool = False
@@ -603,7 +595,7 @@ class Neo4jStore(CypherStore):
                 raise _GraphChanged(created, job.rows.num_rows)
 
         try:
-            self._write_work(work)
+            self._transact(work, read=False)
         except _GraphChanged as exc:
             raise StoreError(
                 f"{job.label}: only {exc.args[0]:,} of {exc.args[1]:,} relationships found "

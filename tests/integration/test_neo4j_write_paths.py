@@ -74,8 +74,8 @@ def test_batch_whose_node_vanished_rolls_back_with_a_clear_error(empty_neo4j, bu
     def ids_with_a_vanished_node(self, labels):
         lookups = original(self, labels)
         org = lookups["Organisation"]
-        missing = int(org.values.max()) + 1_000_000  # an id no node has
-        org.values[org.index.get_loc(victim)] = missing
+        missing = int(org.id_array.max()) + 1_000_000  # an id no node has
+        org.id_array[list(org.key_array).index(victim)] = missing
         return lookups
 
     monkeypatch.setattr(Neo4jStore, "_ids_by_key", ids_with_a_vanished_node)
