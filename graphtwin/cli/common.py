@@ -117,8 +117,9 @@ def emit(
     fmt: str | None,
     columns: Sequence[str] | None = None,
 ) -> None:
-    """Print result rows on stdout in the chosen format."""
-    click.echo(render(rows, output_format(ctx, fmt), columns))
+    """Print result rows on stdout in the chosen format (a plain table by default)."""
+    if not emit_data(ctx, rows, fmt, columns):
+        click.echo(render(rows, "table", columns))
 
 
 def emit_data(
