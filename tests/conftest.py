@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO.parent / "shared" / "data"
+#: Real ROR and GeoNames files, copied into the repository (tests/data/real/README.md).
+SHARED_DATA = REPO / "tests" / "data" / "real"
 TEST_DATA = REPO / "tests" / "data"
 ARTIFACTS = REPO / "tests" / "artifacts"
 
@@ -52,7 +53,7 @@ def neo4j_uri() -> str:
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
-    """../shared/data (real ROR and GeoNames files), required by importer tests."""
+    """tests/data/real: real ROR and GeoNames files, required by importer tests."""
     assert SHARED_DATA.is_dir(), f"missing {SHARED_DATA}"
     return SHARED_DATA
 

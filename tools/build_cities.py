@@ -4,7 +4,7 @@ Run from the repository root when a source changes; the outputs are committed:
 
 \b
     python tools/build_cities.py \\
-        --geonames ../shared/data/cities_gb_kr_geonames15000.csv \\
+        --geonames tests/data/real/cities_gb_kr_geonames15000.csv \\
         --iso /usr/share/zoneinfo/iso3166.tab
 
 - ``graphtwin/data/cities_geonames.csv``: GeoNames places of 15,000+ people in GB and KR
@@ -161,7 +161,7 @@ def main() -> None:
     parser.add_argument(
         "--geonames",
         type=Path,
-        default=REPO.parent / "shared" / "data" / "cities_gb_kr_geonames15000.csv",
+        default=REPO / "tests" / "data" / "real" / "cities_gb_kr_geonames15000.csv",
     )
     parser.add_argument("--iso", type=Path, default=Path("/usr/share/zoneinfo/iso3166.tab"))
     args = parser.parse_args()

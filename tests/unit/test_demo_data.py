@@ -1,7 +1,7 @@
 """The shipped UK–Korea Innovation Twins demo bundle: sourced, consistent, and loadable.
 
 These tests read the package data through ``demo_bundle_path()`` and compare it with the
-real ROR and GeoNames files in ../shared/data, so a hand edit that breaks a reference,
+real ROR and GeoNames files in tests/data/real, so a hand edit that breaks a reference,
 drops a source or invents a ROR field fails here.
 """
 
