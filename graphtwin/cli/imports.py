@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     ),
 )
 def import_group() -> None:
-    """Convert external sources (ROR, CORDIS, GtR) into a bundle folder."""
+    """Convert external sources (ROR, OpenAlex, CORDIS, GtR, GraphML/GEXF) into a bundle."""
 
 
 #: PATHS, -o/--output and --force: what every importer reads and writes.
@@ -89,25 +89,35 @@ def _finish(ctx: click.Context, result: _Imported, output: Path, force: bool) ->
 
 @import_group.command("ror")
 @_input_output
+@click.option(
+    "--include-inactive",
+    is_flag=True,
+    help="Keep records whose ROR status is inactive or withdrawn (flagged in their source).",
+)
 @click.pass_context
-def ror(ctx: click.Context, paths: tuple[Path, ...], output: Path, force: bool) -> None:
+def ror(
+    ctx: click.Context, paths: tuple[Path, ...], output: Path, force: bool, include_inactive: bool
+) -> None:
     """Convert ROR records (https://ror.org, CC0) into a bundle.
 
-    PATHS are ROR JSON records (schema 1 or 2; one per file, a list, or a folder of
-    them) or the ROR CSV layout (an organisations CSV; its relationships CSV as a
-    second path or found beside it as ror_relationships*.csv). Kinds come from the ROR
+    PATHS are the official ROR data dump (the zip from Zenodo, or the schema-2 .json or
+    .csv inside it), ROR JSON records (schema 1 or 2; one per file, a list, or a folder
+    of them) or the project's ROR CSV layout (an organisations CSV; its relationships
+    CSV as a second path or found beside it as ror_relationships*.csv). Inactive and
+    withdrawn records are dropped unless --include-inactive. Kinds come from the ROR
     types, cities from the ROR locations, ties from the ROR relationships
     (parent/child: PART_OF, related: RELATED_TO, successor/predecessor: SUCCEEDS);
     relationships whose other organisation is not in the input are dropped and counted.
 
     \b
     Examples:
+      graphtwin import ror v1.58-2024-12-11-ror-data.zip -o ror-bundle/
       graphtwin import ror ror_records/ -o ror-bundle/
       graphtwin import ror ror_orgs.csv ror_relationships.csv -o ror-bundle/
     """
     from graphtwin.ingest.ror import import_ror
 
-    _finish(ctx, import_ror(paths), output, force)
+    _finish(ctx, import_ror(paths, include_inactive=include_inactive), output, force)
 
 
 def _split(values: tuple[str, ...]) -> list[str] | None:
@@ -282,3 +292,155 @@ def gtr(
         progress=_progress(ctx),
     )
     _finish(ctx, result, output, force)
+
+
+@import_group.command("openalex")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@output_option("Bundle folder to write (organisations.csv, ties.csv, cities.csv).", file_okay=False)
+@force_option
+@click.option(
+    "--institutions",
+    "institution_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="OpenAlex institution records (pages, .jsonl or snapshot parts of /institutions): "
+    "cities and coordinates. Repeatable.",
+)
+@click.option(
+    "--ror",
+    "ror_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="ROR files (the data dump zip, .json or .csv): cities of institutions with a ROR id "
+    "that no institution record places. Repeatable.",
+)
+@click.option(
+    "--filter",
+    "query",
+    metavar="FILTER",
+    help="Download the works matching this OpenAlex filter first (network), e.g. "
+    "authorships.countries:GB,authorships.countries:KR,publication_year:2015-2024.",
+)
+@click.option(
+    "--save-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="With --filter: folder for the downloaded pages (resumable; default: OUTPUT/../"
+    "openalex-download).",
+)
+@click.option("--api-key", envvar="OPENALEX_API_KEY", help="OpenAlex API key [env].")
+@click.option(
+    "--mailto", envvar="OPENALEX_MAILTO", help="Your e-mail for OpenAlex [env OPENALEX_MAILTO]."
+)
+@_since_option
+@_until_option
+@click.option(
+    "--countries",
+    multiple=True,
+    metavar="CODES",
+    help="Keep works with at least one institution in these countries (ISO codes).",
+)
+@_other_countries_option
+@click.option(
+    "--min-works",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Keep ties between institutions that share at least this many works.",
+)
+@click.option(
+    "--max-authors",
+    type=click.IntRange(min=2),
+    default=100,
+    show_default=True,
+    help="Skip works with more authorships (consortium papers tie every institution "
+    "to every other).",
+)
+@click.pass_context
+def openalex(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    output: Path,
+    force: bool,
+    institution_paths: tuple[Path, ...],
+    ror_paths: tuple[Path, ...],
+    query: str | None,
+    save_dir: Path | None,
+    api_key: str | None,
+    mailto: str | None,
+    since: int | None,
+    until: int | None,
+    countries: tuple[str, ...],
+    other_countries: str,
+    min_works: int,
+    max_authors: int,
+) -> None:
+    """Convert OpenAlex works (https://openalex.org, CC0) into co-authorship ties.
+
+    PATHS are downloaded works: API result pages (.json), JSON Lines (.jsonl) or the
+    snapshot's gzipped parts (data/works/updated_date=*/part_*.gz), or folders of them.
+    Or give --filter to download the works first: cursor paging, retries with
+    back-off, resumable (run the same command again after an interruption), then the
+    institutions' records for their cities.
+
+    Institutions become organisations (id = ROR id where there is one, kind from the
+    OpenAlex type); a work's institutions carry no city, so each is placed by an
+    institution record (--institutions, or fetched with --filter) or a ROR file
+    (--ror); the others are dropped and reported. Two institutions on one work share a
+    copublication tie: weight = shared works, start/end = first/last year.
+
+    \b
+    Examples:
+      graphtwin import openalex works/ --ror ror-data.zip --countries GB,KR -o gbkr/
+      graphtwin import openalex part_000.gz --institutions institutions/ -o oa/
+      graphtwin import openalex --filter authorships.countries:GB,authorships.countries:KR \\
+          --mailto me@example.org --save-dir oa-download/ -o gbkr/
+    """
+    from graphtwin.ingest.openalex import import_openalex
+
+    if not paths and not query:
+        raise click.UsageError("give PATHS of downloaded works, or --filter to download them")
+    paths, institution_paths = _download_openalex(
+        ctx, paths, institution_paths, query, save_dir or output.parent / "openalex-download",
+        api_key, mailto,
+    )  # fmt: skip
+    result = import_openalex(
+        paths,
+        institutions=institution_paths,
+        ror=ror_paths,
+        since=since,
+        until=until,
+        countries=_split(countries),
+        other_countries=other_countries,
+        min_works=min_works,
+        max_authors=max_authors,
+        progress=_progress(ctx),
+    )
+    _finish(ctx, result, output, force)
+
+
+def _download_openalex(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    institution_paths: tuple[Path, ...],
+    query: str | None,
+    folder: Path,
+    api_key: str | None,
+    mailto: str | None,
+) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
+    """With a --filter, download its works and their institutions into ``folder``."""
+    if not query:
+        return paths, institution_paths
+    from graphtwin.ingest.openalex import institution_ids
+    from graphtwin.ingest.openalex_api import Client, fetch_institutions, fetch_works
+
+    client = Client(api_key=api_key, mailto=mailto)
+    state = fetch_works(query, folder, client=client, progress=_progress(ctx))
+    note(
+        ctx,
+        f"OpenAlex: {state.works:,} works in {state.pages} page(s) saved in {folder}/ "
+        f"({'complete' if state.done else 'incomplete'}; {client.retries} retried request(s))",
+    )
+    works = tuple(sorted(folder.glob("works-page-*.json")))
+    pages = fetch_institutions(institution_ids(works), folder, client=client,
+                               progress=_progress(ctx))  # fmt: skip
+    return paths + works, institution_paths + tuple(pages)

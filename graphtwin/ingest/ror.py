@@ -5,6 +5,12 @@ relationships between them. :func:`import_ror` reads
 
 - ROR JSON records of schema 1.x or 2.x: one record per file, a list of records, or an
   API response with ``items``; a folder is read for every ``*.json`` in it;
+- the official data dump (https://ror.readme.io/docs/data-dump, Zenodo): its zip, or
+  the schema-2 JSON (a list of records) or CSV in it (columns ``id``,
+  ``names.types.ror_display``, ``locations.geonames_details.name`` / ``.country_code``
+  / ``.lat`` / ``.lng`` / ``.country_subdivision_name``, ``locations.geonames_id``,
+  ``links.type.website``, ``established``, ``types`` and ``relationships`` as
+  ``child: https://ror.org/a, https://ror.org/b; parent: https://ror.org/c``, ``status``);
 - the ROR CSV layout of ../shared/data: an organisations file (columns ror_id, name,
   types, city, subdivision, country_code, lat, lng, website, established, schema, ...)
   and its relationships file (source_ror_id, target_ror_id, type, ...), either given as
@@ -26,7 +32,9 @@ and turns them into a :class:`~graphtwin.model.Bundle`:
   places with one name (ROR has two Harwells) become ``Harwell`` and
   ``Harwell (GeoNames 2647384)``, noted in the bundle's warnings.
 
-Records of every ROR status (active, inactive, withdrawn) are kept: the input decides.
+Records whose ROR ``status`` is ``inactive`` or ``withdrawn`` are dropped and counted by
+default; ``include_inactive=True`` keeps them with ``[inactive]``/``[withdrawn]`` in
+their ``source``.
 A government record becomes a ``council`` only when its name reads as a local government
 (``Belfast City Council``, ``London Borough of Camden``); national research councils
 stay agencies (see :func:`is_local_government`).
@@ -47,8 +55,9 @@ import io
 import json
 import os
 import re
+import zipfile
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -101,6 +110,19 @@ RELATIONSHIP_KINDS: dict[str, tuple[str, bool]] = {
 }
 
 ORG_CSV_COLUMNS = frozenset({"ror_id", "name", "types", "city", "country_code"})
+#: Columns of the official data dump's CSV (schema 2) that the importer needs.
+DUMP_CSV_COLUMNS = frozenset(
+    {
+        "id",
+        "names.types.ror_display",
+        "locations.geonames_details.name",
+        "locations.geonames_details.country_code",
+        "status",
+        "types",
+    }
+)
+#: ROR statuses dropped unless ``include_inactive`` is given.
+INACTIVE_STATUSES = frozenset({"inactive", "withdrawn"})
 REL_CSV_COLUMNS = frozenset({"source_ror_id", "target_ror_id", "type"})
 
 
@@ -169,6 +191,7 @@ class _Record:
     established: int | None
     source: str
     where: str  # file (and line or index) for messages
+    status: str = "active"  # ROR status: active, inactive or withdrawn
     relationships: list[tuple[str, str]] = field(default_factory=list)  # (type, other id)
 
 
@@ -191,6 +214,8 @@ class RorImport:
     merged: int = 0
     dropped_missing_end: int = 0
     ignored_other_sources: int = 0
+    inactive: Counter[str] = field(default_factory=Counter)
+    include_inactive: bool = False
     skipped: list[tuple[str, str]] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
 
@@ -211,6 +236,16 @@ class RorImport:
             f"relationships dropped (other organisation not in the input): "
             f"{self.dropped_missing_end:,}",
         ]
+        if self.inactive:
+            counts = ", ".join(f"{n:,} {status}" for status, n in sorted(self.inactive.items()))
+            lines.append(
+                f"inactive or withdrawn records: {counts}; "
+                + (
+                    "kept, flagged [inactive]/[withdrawn] in source"
+                    if self.include_inactive
+                    else "dropped (--include-inactive keeps them)"
+                )
+            )
         if self.ignored_other_sources:
             lines.append(
                 f"relationship rows ignored (their record is not in the input): "
@@ -229,13 +264,14 @@ class RorImport:
 
 
 def _expand(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """The .json and .csv files of ``paths`` (folders: their own files), each file once."""
-    suffixes = (".json", ".csv")
+    """The .json, .csv and .zip files of ``paths`` (folders: their own files), each once."""
+    suffixes = (".json", ".csv", ".zip")
     files = input_files(
         paths,
         suffixes,
         lambda folder: (p for p in folder.iterdir() if p.suffix.lower() in suffixes),
-        "not a ROR file; give ROR .json records, a folder of them, or the ROR .csv layout",
+        "not a ROR file; give the ROR data dump (.zip, or its .json or .csv), ROR .json "
+        "records or a folder of them",
     )
     unique: list[Path] = []
     seen: set[Path] = set()
@@ -339,6 +375,7 @@ def _json_v2(item: dict[str, Any], where: str) -> _Record:
         established=_int(item.get("established")),
         source=f"ROR (schema {schema or '2'})",
         where=where,
+        status=_text(item.get("status")).lower() or "active",
         relationships=_json_relationships(item),
     )
 
@@ -363,6 +400,7 @@ def _json_v1(item: dict[str, Any], where: str) -> _Record:
         established=_int(item.get("established")),
         source="ROR (schema 1)",
         where=where,
+        status=_text(item.get("status")).lower() or "active",
         relationships=_json_relationships(item),
     )
 
@@ -373,6 +411,15 @@ def _json_relationships(item: dict[str, Any]) -> list[tuple[str, str]]:
         if isinstance(rel, dict) and _text(rel.get("id")):
             out.append((_text(rel.get("type")).lower(), short_ror_id(_text(rel.get("id")))))
     return out
+
+
+def _checked(rec: _Record, skipped: list[tuple[str, str]]) -> _Record | None:
+    """``rec``, or None (and a line in ``skipped``) if it lacks what a bundle needs."""
+    problem = _missing(rec)
+    if problem:
+        skipped.append((rec.where, problem))
+        return None
+    return rec
 
 
 def _missing(rec: _Record) -> str | None:
@@ -420,13 +467,96 @@ def _csv_records(path: Path, skipped: list[tuple[str, str]]) -> Iterator[_Record
             established=_int(row.get("established")),
             source=source,
             where=where,
+            status=row.get("status", "").lower() or "active",
         )
-        problem = _missing(rec)
-        if problem:
-            skipped.append((where, problem))
-            yield None
-        else:
-            yield rec
+        yield _checked(rec, skipped)
+
+
+_LANGUAGE_PREFIX = re.compile(r"^(?:[a-z]{2,3}|no_lang_code):\s+")
+
+
+def _dump_name(value: str) -> str:
+    """The first name of a dump cell (``en: University of X; cy: Prifysgol X``)."""
+    first = value.split("; ")[0].strip()
+    return _LANGUAGE_PREFIX.sub("", first)
+
+
+def _dump_relationships(value: str) -> list[tuple[str, str]]:
+    """``child: https://ror.org/a, https://ror.org/b; parent: https://ror.org/c`` → pairs."""
+    out = []
+    for group in value.split(";"):
+        label, sep, targets = group.partition(":")
+        if not sep:
+            continue
+        # The label ends at the first colon; the URLs hold colons of their own.
+        rel_type = label.strip().lower()
+        for target in re.split(r",\s*(?=https?://|[0-9a-z]{9}\b)", targets.strip()):
+            if target.strip():
+                out.append((rel_type, short_ror_id(target)))
+    return out
+
+
+def _dump_csv_records(
+    rows: Iterable[tuple[int, dict[str, str]]], path: Path | str, skipped: list[tuple[str, str]]
+) -> Iterator[_Record | None]:
+    """Records of the official data dump's CSV (schema 2: ``id``, ``names.types.ror_display``,
+    ``locations.geonames_details.*``, ``relationships``, ``status``, ``types``, ...)."""
+    for line, row in rows:
+        where = f"{path}:{line}"
+        geo = "locations.geonames_details."
+        website = row.get("links.type.website", "").split(";")[0].strip()
+        schema = row.get("admin.last_modified.schema_version", "")
+        rec = _Record(
+            ror_id=short_ror_id(row.get("id", "")),
+            name=_dump_name(row.get("names.types.ror_display", ""))
+            or _dump_name(row.get("names.types.label", "")),
+            types=[t.strip() for t in row.get("types", "").split(";") if t.strip()],
+            city=row.get(geo + "name", "").split(";")[0].strip(),
+            country=row.get(geo + "country_code", "").split(";")[0].strip().upper(),
+            lat=_float(row.get(geo + "lat", "").split(";")[0]),
+            lon=_float(row.get(geo + "lng", "").split(";")[0]),
+            region=row.get(geo + "country_subdivision_name", "").split(";")[0].strip() or None,
+            geonames_id=row.get("locations.geonames_id", "").split(";")[0].strip() or None,
+            website=website or None,
+            established=_int(row.get("established")),
+            source=f"ROR data dump (schema {schema or '2'})",
+            where=where,
+            status=row.get("status", "").lower() or "active",
+            relationships=_dump_relationships(row.get("relationships", "")),
+        )
+        yield _checked(rec, skipped)
+
+
+def _zip_records(path: Path, skipped: list[tuple[str, str]]) -> Iterator[_Record | None]:
+    """Records of a ROR data dump zip: its CSV (schema 2) if it has one, else its JSON."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise GraphtwinError(f"{path}: not a readable zip ({exc})") from None
+    with archive:
+        names = sorted(archive.namelist())
+        csvs = [n for n in names if n.lower().endswith(".csv")]
+        jsons = [n for n in names if n.lower().endswith(".json")]
+        # Dumps of 2024 hold schema-1 and schema-2 JSON: take the v2 one.
+        jsons = [n for n in jsons if "v2" in n] or jsons
+        if csvs:
+            with archive.open(csvs[0]) as raw:
+                text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+                reader = csv.DictReader(text)
+                header = {c.strip() for c in reader.fieldnames or []}
+                if header >= DUMP_CSV_COLUMNS:
+                    rows = (
+                        (reader.line_num, {k.strip(): (v or "").strip() for k, v in r.items() if k})
+                        for r in reader
+                    )
+                    yield from _dump_csv_records(rows, f"{path}:{csvs[0]}", skipped)
+                    return
+        if not jsons:
+            raise GraphtwinError(f"{path}: no ROR data dump (.csv or .json) in this zip")
+        data = json.loads(archive.read(jsons[0]).decode("utf-8-sig"))
+        items = data if isinstance(data, list) else [data]
+        for i, item in enumerate(items):
+            yield _json_record(item, f"{path}:{jsons[0]}[{i}]", skipped)
 
 
 def _csv_relationships(path: Path) -> Iterator[tuple[str, str, str, str]]:
@@ -440,21 +570,27 @@ def _csv_relationships(path: Path) -> Iterator[tuple[str, str, str, str]]:
         )
 
 
-def _classify_csvs(files: list[Path]) -> tuple[list[Path], list[Path], list[Path]]:
-    """Split ``files`` into JSON files, organisation CSVs and relationship CSVs."""
-    json_files, org_csvs, rel_csvs = [], [], []
+def _classify_csvs(
+    files: list[Path],
+) -> tuple[list[Path], list[Path], list[Path], list[Path]]:
+    """Split ``files`` into JSON files and zips, organisation CSVs, relationship CSVs and
+    CSVs of the official data dump."""
+    json_files, org_csvs, rel_csvs, dump_csvs = [], [], [], []
     for f in files:
-        if f.suffix.lower() == ".json":
+        if f.suffix.lower() in (".json", ".zip"):
             json_files.append(f)
             continue
         header = set(_csv_header(f))
-        if header >= REL_CSV_COLUMNS:
+        if header >= DUMP_CSV_COLUMNS:
+            dump_csvs.append(f)
+        elif header >= REL_CSV_COLUMNS:
             rel_csvs.append(f)
         elif header >= ORG_CSV_COLUMNS:
             org_csvs.append(f)
         else:
             raise GraphtwinError(
-                f"{f}:1: not the ROR CSV layout; an organisations file needs the columns "
+                f"{f}:1: not a ROR CSV layout; the data dump's CSV needs the columns "
+                f"{', '.join(sorted(DUMP_CSV_COLUMNS))}; an organisations file "
                 f"{', '.join(sorted(ORG_CSV_COLUMNS))} and a relationships file "
                 f"{', '.join(sorted(REL_CSV_COLUMNS))}"
             )
@@ -463,7 +599,7 @@ def _classify_csvs(files: list[Path]) -> tuple[list[Path], list[Path], list[Path
             for beside in sorted(org_csv.parent.glob("ror_relationships*.csv")):
                 if beside not in rel_csvs and set(_csv_header(beside)) >= REL_CSV_COLUMNS:
                     rel_csvs.append(beside)
-    return json_files, org_csvs, rel_csvs
+    return json_files, org_csvs, rel_csvs, dump_csvs
 
 
 # --------------------------------------------------------------------------------------
@@ -471,13 +607,17 @@ def _classify_csvs(files: list[Path]) -> tuple[list[Path], list[Path], list[Path
 # --------------------------------------------------------------------------------------
 
 
-def import_ror(paths: Iterable[str | os.PathLike[str]]) -> RorImport:
+def import_ror(
+    paths: Iterable[str | os.PathLike[str]], *, include_inactive: bool = False
+) -> RorImport:
     """Read ROR records from ``paths`` and convert them into a bundle with counts.
 
     ``paths`` are JSON files, folders of JSON files, or the ROR CSV layout (the
     relationships CSV as a further path, or found beside the organisations CSV). A
     record without id, name, country or city is skipped and listed in ``skipped``; a
-    second record with an id already read is skipped as a duplicate. Raises
+    second record with an id already read is skipped as a duplicate. Records whose ROR
+    status is inactive or withdrawn are dropped and counted unless ``include_inactive``
+    (then kept, their ``source`` flagged ``[inactive]`` or ``[withdrawn]``). Raises
     :class:`GraphtwinError` for a missing path, an unreadable or non-UTF-8 file, a CSV
     that is not the ROR layout, or input with no usable record.
 
@@ -488,19 +628,29 @@ def import_ror(paths: Iterable[str | os.PathLike[str]]) -> RorImport:
     """
     paths = list(paths)
     files = _expand(paths)
-    json_files, org_csvs, rel_csvs = _classify_csvs(files)
+    json_files, org_csvs, rel_csvs, dump_csvs = _classify_csvs(files)
     result = RorImport(bundle=Bundle(origin="ROR: " + ", ".join(str(p) for p in paths)))
-    result.files = json_files + org_csvs + rel_csvs
+    result.include_inactive = include_inactive
+    result.files = json_files + org_csvs + rel_csvs + dump_csvs
     skipped = result.skipped
 
     records: dict[str, _Record] = {}
-    sources = [_json_records(f, skipped) for f in json_files]
+    sources = [
+        _zip_records(f, skipped) if f.suffix.lower() == ".zip" else _json_records(f, skipped)
+        for f in json_files
+    ]
     sources += [_csv_records(f, skipped) for f in org_csvs]
+    sources += [_dump_csv_records(_csv_rows(f), f, skipped) for f in dump_csvs]
     for source in sources:
         for rec in source:
             result.records_read += 1
             if rec is None:
                 continue
+            if rec.status in INACTIVE_STATUSES:
+                result.inactive[rec.status] += 1
+                if not include_inactive:
+                    continue
+                rec.source += f" [{rec.status}]"
             if rec.ror_id in records:
                 skipped.append(
                     (
@@ -564,7 +714,7 @@ def import_ror(paths: Iterable[str | os.PathLike[str]]) -> RorImport:
 
     bundle = result.bundle
     kept = list(records.values())
-    bundle.cities, city_names, notes = _cities(kept)
+    bundle.cities, city_names, notes = cities_for(kept)
     bundle.organisations = [_organisation(r, c) for r, c in zip(kept, city_names, strict=True)]
     bundle.ties = list(ties.values())
     bundle.warnings.extend(notes)
@@ -593,8 +743,12 @@ def _organisation(rec: _Record, city: str) -> Organisation:
 SAME_PLACE_DEGREES = 0.2
 
 
-def _cities(records: list[_Record]) -> tuple[list[City], list[str], list[str]]:
+def cities_for(records: Sequence[Any]) -> tuple[list[City], list[str], list[str]]:
     """Cities used by ``records``, each record's city name, and notes on renamed places.
+
+    ``records`` are ROR records or any objects with the same place attributes
+    (``ror_id`` as a unique key, ``city``, ``country``, ``lat``, ``lon``, ``region``,
+    ``geonames_id``); the OpenAlex importer places its institutions with it.
 
     One City per place, with ROR's coordinates (of the first record there) and its
     subdivision as region. ROR names some distinct places alike (Gillingham in Kent and

@@ -52,13 +52,19 @@ def test_import_ror_json_folder(shared_data: Path, tmp_path: Path) -> None:
 
 def test_import_ror_csv_layout(shared_data: Path, tmp_path: Path) -> None:
     out = tmp_path / "gbkr"
-    r = run("import", "ror", shared_data / "ror_gb_kr_from_ror_records.csv", "-o", out)
+    csv_path = shared_data / "ror_gb_kr_from_ror_records.csv"
+    r = run("import", "ror", csv_path, "--include-inactive", "-o", out)
     assert r.returncode == 0, r.stderr
     assert "ROR records read: 2,966" in r.stdout
     assert "relationships read: 3,032; ties kept: 1,073" in r.stdout
     assert "relationships dropped (other organisation not in the input): 1,054" in r.stdout
     assert len(rows(out / "organisations.csv")) == 2966
     assert len(rows(out / "ties.csv")) == 1073
+    active = tmp_path / "active"
+    r = run("import", "ror", csv_path, "-o", active)
+    assert r.returncode == 0, r.stderr
+    assert "inactive or withdrawn records:" in r.stdout and "dropped" in r.stdout
+    assert len(rows(active / "organisations.csv")) < 2966
 
 
 def test_import_ror_user_errors(shared_data: Path, tmp_path: Path) -> None:

@@ -73,7 +73,28 @@ def test_short_ror_id() -> None:
 
 @pytest.fixture(scope="module")
 def gb_kr(shared_data: Path):
-    return import_ror([shared_data / "ror_gb_kr_from_ror_records.csv"])
+    return import_ror([shared_data / "ror_gb_kr_from_ror_records.csv"], include_inactive=True)
+
+
+def test_inactive_and_withdrawn_dropped_by_default(gb_kr, shared_data: Path) -> None:
+    with open(shared_data / "ror_gb_kr_from_ror_records.csv", encoding="utf-8") as fh:
+        statuses = Counter(row["status"] for row in csv.DictReader(fh))
+    inactive = statuses["inactive"] + statuses["withdrawn"]
+    assert inactive > 200  # the issue counted 231 + a few
+    r = import_ror([shared_data / "ror_gb_kr_from_ror_records.csv"])
+    assert r.organisations == 2966 - inactive
+    assert dict(r.inactive) == {
+        "inactive": statuses["inactive"],
+        "withdrawn": statuses["withdrawn"],
+    }
+    assert "dropped (--include-inactive keeps them)" in r.summary()
+    kept_ids = {o.id for o in r.bundle.organisations}
+    assert all(t.source in kept_ids and t.target in kept_ids for t in r.bundle.ties)
+    # Kept on request, and flagged in their source.
+    flagged = [
+        o for o in gb_kr.bundle.organisations if o.source.endswith(("[inactive]", "[withdrawn]"))
+    ]
+    assert len(flagged) == inactive
 
 
 def test_csv_counts_on_real_files(gb_kr, shared_data: Path) -> None:
@@ -144,7 +165,7 @@ def test_csv_organisation_fields(gb_kr) -> None:
     assert aker.name == "Aker Solutions (United Kingdom)"
     assert aker.ror_id == "https://ror.org/02hw13769"
     assert (aker.kind, aker.city, aker.country) == ("firm", "Aberdeen", "GB")
-    assert aker.source == "ROR v1.16 (schema 1.x)"
+    assert aker.source == "ROR v1.16 (schema 1.x) [inactive]"  # flagged: kept on request
     assert aker.website == "https://akersolutions.com/"
     anchor = orgs["02gypd510"]
     assert (anchor.kind, anchor.founded) == ("nonprofit", 1996)
@@ -294,14 +315,14 @@ def test_bad_inputs_raise_user_errors(tmp_path: Path) -> None:
     with pytest.raises(GraphtwinError, match="not a ROR file"):
         import_ror([tmp_path / "x.txt"])
     (tmp_path / "orgs.csv").write_text("id,name\n1,A\n")
-    with pytest.raises(GraphtwinError, match=r"orgs.csv:1: not the ROR CSV layout"):
+    with pytest.raises(GraphtwinError, match=r"orgs.csv:1: not a ROR CSV layout"):
         import_ror([tmp_path / "orgs.csv"])
     (tmp_path / "latin1.json").write_bytes('{"name": "Caf\xe9"}'.encode("latin-1"))
     with pytest.raises(GraphtwinError, match=r"latin1\.json: not UTF-8"):
         import_ror([tmp_path / "latin1.json"])
     empty = tmp_path / "empty"
     empty.mkdir()
-    with pytest.raises(GraphtwinError, match=r"no \.json or \.csv files"):
+    with pytest.raises(GraphtwinError, match=r"no \.json or \.csv or \.zip files"):
         import_ror([empty])
     (empty / "p.json").write_text("{}")
     with pytest.raises(GraphtwinError, match="no usable ROR records"):
