@@ -202,7 +202,7 @@ def read_records(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
                         record = json.loads(line)
                     except json.JSONDecodeError as exc:
                         raise GraphtwinError(
-                            f"{path}:{number}: not a JSON record ({exc.msg}, column {exc.colno})"
+                            f"{path}:{number}: not a JSON record ({exc.msg})"
                         ) from None
                     yield f"{path}:{number}", _object(record, f"{path}:{number}")
             return
