@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import gc
 import gzip
+import io
 import json
 import os
 from collections import Counter
@@ -57,6 +58,11 @@ from graphtwin.ingest.files import input_files
 from graphtwin.ingest.ror import ROR_PREFIX, cities_for, import_ror, ror_kind, short_ror_id
 from graphtwin.model import Bundle, Organisation, Tie
 from graphtwin.progress import ProgressFn
+
+try:  # orjson parses works 2-3x faster than json; json is the fallback
+    from orjson import loads as _loads
+except ImportError:  # pragma: no cover
+    _loads = json.loads
 
 OPENALEX_PREFIX = "https://openalex.org/"
 #: What a file must end with to be read (a folder is searched for these).
@@ -190,19 +196,22 @@ def read_records(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
     """
     name = path.name.lower()
     gzipped = name.endswith(".gz")
-    lines = gzipped or name.endswith((".jsonl", ".jsonl.gz", ".ndjson"))
+    lines = gzipped or name.endswith((".jsonl", ".ndjson"))
     try:
         if lines:
-            opener = gzip.open if gzipped else open
-            with opener(path, "rt", encoding="utf-8-sig") as fh:
+            # Binary lines straight into orjson: no text decoding, 2-3x the speed of json.
+            with _binary_lines(path, gzipped) as fh:
                 for number, line in enumerate(fh, 1):
+                    if number == 1:
+                        line = line.removeprefix(b"\xef\xbb\xbf")
                     if not line.strip():
                         continue
                     try:
-                        record = json.loads(line)
-                    except json.JSONDecodeError as exc:
+                        record = _loads(line)
+                    except ValueError as exc:
+                        reason = getattr(exc, "msg", None) or str(exc)
                         raise GraphtwinError(
-                            f"{path}:{number}: not a JSON record ({exc.msg})"
+                            f"{path}:{number}: not a JSON record ({reason})"
                         ) from None
                     yield f"{path}:{number}", _object(record, f"{path}:{number}")
             return
@@ -224,6 +233,14 @@ def read_records(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
         items = [data]
     for i, item in enumerate(items):
         yield f"{path}[{i}]", _object(item, f"{path}[{i}]")
+
+
+def _binary_lines(path: Path, gzipped: bool) -> io.BufferedReader:
+    """``path`` opened for binary line reading; gzip through a 1 MB buffer (GzipFile's
+    own readline is several times slower)."""
+    if not gzipped:
+        return open(path, "rb", buffering=1 << 20)
+    return io.BufferedReader(gzip.GzipFile(path, "rb"), buffer_size=1 << 20)  # type: ignore[arg-type]
 
 
 def _object(record: Any, where: str) -> dict[str, Any]:

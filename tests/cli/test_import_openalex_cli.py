@@ -55,7 +55,7 @@ def test_bad_input_writes_nothing(shared_data: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     r = run("import", "openalex", bad, "-o", out)
     assert r.returncode == 1
-    assert r.stderr.strip() == f"error: {bad}:2: not a JSON record (Expecting value)"
+    assert r.stderr.strip() == f"error: {bad}:2: not a JSON record (unexpected end of data)"
     assert not out.exists()
     r = run("import", "openalex", "-o", out)
     assert r.returncode == 2 and "give PATHS of downloaded works, or --filter" in r.stderr

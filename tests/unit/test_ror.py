@@ -344,3 +344,52 @@ def test_imported_bundles_validate(which: str, request, tmp_path: Path) -> None:
     assert {(t.source, t.target, t.kind) for t in back.ties} == {
         (t.source, t.target, t.kind) for t in result.bundle.ties
     }
+
+
+# ---------------------------------------------------------------------------- data dump
+
+DUMP = Path(__file__).resolve().parents[1] / "data" / "real" / "ror_dump"
+
+
+def _bundle_key(r) -> tuple:
+    orgs = sorted(
+        (o.id, o.name, o.kind, o.city, o.country, o.website) for o in r.bundle.organisations
+    )
+    ties = sorted((t.source, t.target, t.kind) for t in r.bundle.ties)
+    return orgs, ties
+
+
+def test_data_dump_csv_zip_and_json_agree_with_the_records(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    """The v2 CSV layout (built from the real v2 records per the ROR field docs), the zip
+    holding it and the v2 JSON list all give what the records themselves give."""
+    records = json.loads((DUMP / "v2-layout-from-real-records_schema_v2.json").read_text())
+    for rec in records:
+        (tmp_path / f"{rec['id'].rsplit('/', 1)[-1]}.json").write_text(json.dumps(rec))
+    expected = _bundle_key(import_ror([tmp_path]))
+    assert len(expected[0]) == 14 and expected[1]
+    csv_import = import_ror([DUMP / "v2-layout-from-real-records_schema_v2.csv"])
+    assert _bundle_key(csv_import) == expected
+    assert csv_import.bundle.organisations[0].source == "ROR data dump (schema 2.1)"
+    assert _bundle_key(import_ror([DUMP / "v2-layout-from-real-records-ror-data.zip"])) == expected
+    assert (
+        _bundle_key(import_ror([DUMP / "v2-layout-from-real-records_schema_v2.json"])) == expected
+    )
+
+
+def test_data_dump_csv_status(tmp_path: Path) -> None:
+    text = (DUMP / "v2-layout-from-real-records_schema_v2.csv").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    lines[1] = lines[1].replace(",active,", ",withdrawn,")
+    lines[2] = lines[2].replace(",active,", ",inactive,")
+    f = tmp_path / "dump.csv"
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    dropped = import_ror([f])
+    assert dropped.organisations == 12 and dict(dropped.inactive) == {"inactive": 1, "withdrawn": 1}
+    kept = import_ror([f], include_inactive=True)
+    assert kept.organisations == 14
+    assert (
+        sum(o.source.endswith(("[inactive]", "[withdrawn]")) for o in kept.bundle.organisations)
+        == 2
+    )
