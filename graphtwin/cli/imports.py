@@ -444,3 +444,71 @@ def _download_openalex(
     pages = fetch_institutions(institution_ids(works), folder, client=client,
                                progress=_progress(ctx))  # fmt: skip
     return paths + works, institution_paths + tuple(pages)
+
+
+def _graph_command(fmt: str) -> click.Command:
+    """``import graphml`` and ``import gexf``: one command body, two names."""
+
+    @click.command(fmt)
+    @click.argument("path", type=click.Path(path_type=Path))
+    @output_option("Bundle folder to write (organisations.csv, ties.csv, cities.csv).",
+                   file_okay=False)  # fmt: skip
+    @force_option
+    @click.option(
+        "--map",
+        "mappings",
+        multiple=True,
+        metavar="FIELD=ATTR,...",
+        help="Take a bundle field from another attribute, e.g. name=Label,city=City,"
+        "kind=Type,lat=Latitude,lon=Longitude,edge.kind=Relation,edge.start=Year.",
+    )
+    @click.option(
+        "--set",
+        "constants",
+        multiple=True,
+        metavar="FIELD=VALUE,...",
+        help="Give every node (or edge, edge.FIELD) this value, e.g. country=GB.",
+    )
+    @click.option(
+        "--tie-kind",
+        default="collaboration",
+        show_default=True,
+        help="Tie kind of edges without a kind attribute.",
+    )
+    @click.pass_context
+    def command(
+        ctx: click.Context,
+        path: Path,
+        output: Path,
+        force: bool,
+        mappings: tuple[str, ...],
+        constants: tuple[str, ...],
+        tie_kind: str,
+    ) -> None:
+        from graphtwin.ingest.graphml import import_graph, parse_assignments
+
+        result = import_graph(
+            path,
+            mapping=parse_assignments(mappings, "--map"),
+            constants=parse_assignments(constants, "--set"),
+            tie_kind=tie_kind,
+        )
+        _finish(ctx, result, output, force)
+
+    command.help = (
+        f"Convert a {fmt.upper()} network (Gephi, Cytoscape, yEd, graphtwin export) into a "
+        "bundle.\n\nNodes become organisations, edges ties (read with networkx). Fields come "
+        "from attributes of the same name (id, name or the GEXF label, kind, city, country, "
+        "lat, lon, sectors, size, founded, ror_id, website; edges: kind, weight, start, end, "
+        "evidence, source_url), or from the attributes --map names. A node without name, "
+        "city or country, or with an unknown kind or city, is reported with the file and "
+        "node, and nothing is written.\n\n\b\nExamples:\n"
+        f"  graphtwin import {fmt} network.{fmt} -o bundle/\n"
+        f"  graphtwin import {fmt} network.{fmt} --map name=Label,city=Town --set country=GB "
+        "-o bundle/"
+    )
+    return command
+
+
+import_group.add_command(_graph_command("graphml"))
+import_group.add_command(_graph_command("gexf"))
