@@ -45,6 +45,10 @@ def load(ctx: click.Context, path: str, fmt: str | None) -> None:
         note(ctx, line)
     note(ctx, f"{path}: {bundle.summary()}")
     with open_target(ctx) as store:
+        from graphtwin.ingest.merge import merge_by_ror, stored_by_ror  # one org per ROR id
+
+        for line in merge_by_ror(bundle, stored_by_ror(store, bundle)).lines():
+            note(ctx, line)
         report = store.load(bundle, progress=StderrProgress(enabled=not is_quiet(ctx)))
         counts = store.counts()
     rows = [
