@@ -265,11 +265,13 @@ def gtr(
     other_countries: str,
     count_weight: bool,
 ) -> None:
-    """Convert saved UKRI Gateway to Research (GtR-2 API) responses into a bundle.
+    """Convert UKRI Gateway to Research (GtR) API responses or website exports into a bundle.
 
     PATHS are JSON responses of https://gtr.ukri.org/gtr/api (requested with Accept:
     application/vnd.rcuk.gtr.json-v7), or folders of them: pages or records of
-    /projects, /organisations (or /projects/ID/organisations) and optionally /funds.
+    /projects, /organisations (or /projects/ID/organisations) and optionally /funds;
+    and/or the website's project search export (projectsearch-*.csv: lead and funder of
+    each project; give organisation records too, to place organisations).
     Project ties join each lead organisation to each partner; funding ties go from a
     fund's funder (e.g. EPSRC) to the lead. GtR has no coordinates: organisations
     whose address names no city of the built-in table are dropped and reported.
@@ -278,6 +280,7 @@ def gtr(
     Examples:
       graphtwin import gtr gtr-json/ -o ukri-bundle/
       graphtwin import gtr projects.json organisations.json funds.json --funder EPSRC -o epsrc/
+      graphtwin import gtr projectsearch-1657097606835.csv organisations/ -o ukri/
     """
     from graphtwin.ingest.gtr import import_gtr
 

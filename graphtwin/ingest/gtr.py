@@ -73,6 +73,7 @@ from graphtwin.ingest.cordis import (
     without_gc,
 )
 from graphtwin.ingest.files import input_files, read_text
+from graphtwin.ingest.gtr_csv import export_records
 from graphtwin.ingest.ror import is_local_government
 from graphtwin.ingest.validate import countries as iso_countries
 from graphtwin.ingest.validate import parse_date
@@ -413,14 +414,17 @@ def _fund(obj: dict[str, Any]) -> _Fund | None:
 
 
 def _expand(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """The .json files of ``paths`` (folders searched recursively), each once."""
+    """The .json and .csv files of ``paths`` (folders searched recursively), each once;
+    API responses first, so that their organisation records win over the CSV's."""
     files = input_files(
         paths,
-        (".json",),
-        lambda folder: (p for p in folder.rglob("*.json") if p.is_file()),
-        "not a GtR file; give saved GtR-2 API responses (.json) or a folder of them",
+        (".json", ".csv"),
+        lambda folder: (p for p in folder.rglob("*") if p.suffix.lower() in (".json", ".csv")),
+        "not a GtR file; give saved GtR-2 API responses (.json), the website's project "
+        "export (.csv) or a folder of them",
     )
-    return list(dict.fromkeys(files))
+    unique = list(dict.fromkeys(files))
+    return sorted(unique, key=lambda p: p.suffix.lower() == ".csv")
 
 
 def _load(path: Path) -> Any:
@@ -432,6 +436,17 @@ def _load(path: Path) -> Any:
             f"{path}:{exc.lineno}: invalid JSON ({exc.msg}, column {exc.colno}); GtR-2 API "
             "responses are JSON when requested with Accept: application/vnd.rcuk.gtr.json-v7"
         ) from exc
+
+
+def _records(path: Path) -> Iterator[tuple[str, str | None, Any]]:
+    """``(where, kind, parsed record)`` of a saved API response or a website CSV export."""
+    if path.suffix.lower() == ".csv":
+        yield from export_records(path)
+        return
+    parsers = {"project": _project, "organisation": _organisation, "fund": _fund}
+    for where, obj in _objects(path, _load(path)):
+        kind = _record_kind(obj) if isinstance(obj, dict) else None
+        yield where, kind, parsers[kind](obj) if kind else None
 
 
 def _objects(path: Path, data: Any) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -592,22 +607,19 @@ def import_gtr(
     projects: dict[str, _Project] = {}
     orgs: dict[str, _Org] = {}
     funds: dict[str, _Fund] = {}
+    stores: dict[str, dict[str, Any]] = {"project": projects, "organisation": orgs, "fund": funds}
     for n, path in enumerate(files, 1):
-        for where, obj in _objects(path, _load(path)):
-            kind = _record_kind(obj) if isinstance(obj, dict) else None
-            parsed: Any = None
-            if kind == "project":
-                result.projects_read += 1
-                parsed, store = _project(obj), projects
-            elif kind == "organisation":
-                result.organisations_read += 1
-                parsed, store = _organisation(obj), orgs
-            elif kind == "fund":
-                result.funds_read += 1
-                parsed, store = _fund(obj), funds
-            else:
+        for where, kind, parsed in _records(path):
+            if kind is None:
                 skipped.append((where, "not a GtR project, organisation or fund record"))
                 continue
+            store = stores[kind]
+            if kind == "project":
+                result.projects_read += 1
+            elif kind == "organisation":
+                result.organisations_read += 1
+            else:
+                result.funds_read += 1
             if parsed is None:
                 skipped.append((where, f"{kind} record without id"))
             elif parsed.id in store:

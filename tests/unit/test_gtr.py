@@ -304,10 +304,10 @@ def test_bad_files_raise_clear_errors(tmp_path: Path, content: bytes, message: s
 def test_bad_paths_and_options(tmp_path: Path) -> None:
     with pytest.raises(GraphtwinError, match="no such file or folder"):
         import_gtr([tmp_path / "nothing.json"])
-    with pytest.raises(GraphtwinError, match=r"no \.json files"):
+    with pytest.raises(GraphtwinError, match=r"no \.json or \.csv files"):
         import_gtr([tmp_path])
     (tmp_path / "projects.csv").write_text("ProjectReference\n", "utf-8")
-    with pytest.raises(GraphtwinError, match="not a GtR file"):
+    with pytest.raises(GraphtwinError, match=r"projects\.csv:1: not a GtR project export; missing"):
         import_gtr([tmp_path / "projects.csv"])
     with pytest.raises(GraphtwinError, match="not an ISO 3166-1"):
         import_gtr([FIXTURE], countries=["Wakanda"])
@@ -337,3 +337,45 @@ def test_cli_import_gtr(tmp_path: Path) -> None:
     bad = run("import", "gtr", tmp_path / "missing", "-o", tmp_path / "x")
     assert bad.returncode == 1
     assert bad.stderr.strip() == f"error: {tmp_path / 'missing'}: no such file or folder"
+
+
+# ---------------------------------------------------------------------------- website CSV
+
+CSV_EXPORT = Path(__file__).resolve().parents[1] / "data" / "gtr_csv"
+ORG = "0C0D3F14-1A2B-4C5D-8E9F-0000000000"
+
+
+def test_website_csv_alone_places_only_london() -> None:
+    r = import_gtr([CSV_EXPORT])
+    assert r.projects_read == 5
+    # The export names regions, not cities: only the London-led project's lead is placed.
+    assert [o.name for o in r.bundle.organisations] == ["Imperial College London"]
+    assert r.bundle.ties == []
+    assert "no address field names a city of the built-in table: 5" in r.summary()
+
+
+def test_website_csv_with_api_organisations() -> None:
+    r = import_gtr(
+        [CSV_EXPORT, FIXTURE / "organisations.json", FIXTURE / "organisation-epsrc.json"]
+    )
+    ties = sorted((t.source, t.target, t.kind, t.start, t.end) for t in r.bundle.ties)
+    assert ties == [
+        (f"gtr-{ORG}05", f"gtr-{ORG}04", "funding", "2022-04-01", "2023-03-31"),  # Innovate UK
+        (f"gtr-{ORG}06", f"gtr-{ORG}01", "funding", "2021-10-01", "2025-12-31"),  # EPSRC-QUB x2
+        (f"gtr-{ORG}06", f"gtr-{ORG}07", "funding", "2015-04-01", "2018-03-31"),  # EPSRC-Hull
+        (f"gtr-{ORG}06", f"gtr-{ORG}99", "funding", "2024-05-01", "2027-04-30"),  # EPSRC-Imperial
+    ]
+    epsrc_qub = next(t for t in r.bundle.ties if t.target == f"gtr-{ORG}01")
+    assert epsrc_qub.weight == 2 * 2.5  # two projects
+    # API records win over the rows made from the CSV (their address places QUB).
+    qub = next(o for o in r.bundle.organisations if o.id == f"gtr-{ORG}01")
+    assert qub.city == "Belfast"
+    assert import_gtr([CSV_EXPORT], funders=["Innovate UK"]).projects_kept == 1
+
+
+def test_website_csv_bad_date(tmp_path: Path) -> None:
+    text = (CSV_EXPORT / "projectsearch_layout_from_published_columns.csv").read_text("utf-8-sig")
+    bad = tmp_path / "projectsearch-1.csv"
+    bad.write_text(text.replace("01/04/2022", "2022/04/31"), "utf-8")
+    with pytest.raises(GraphtwinError, match=r"projectsearch-1\.csv:3: StartDate '2022/04/31'"):
+        import_gtr([bad])
