@@ -417,7 +417,7 @@ def network_map(
         if aggregate == "auto":
             m.notes.append(
                 f"{to_draw:,} organisations would be drawn (more than {AGGREGATE_ABOVE:,}): "
-                f"drew their {m.shown:,} {m.unit} instead (--aggregate none draws organisations)"
+                f"drew their {m.shown:,} cities instead (--aggregate none draws organisations)"
             )
         return m
     size_score = _resolve_score(g, size_by)
