@@ -54,7 +54,7 @@ from graphtwin.viz.elements import (
     group_lines,
     group_ties,
 )
-from graphtwin.viz.layout import network_positions, spacing_for
+from graphtwin.viz.layout import declutter, network_positions, spacing_for
 
 #: The whole-network view aggregates when more organisations than this would be drawn.
 AGGREGATE_ABOVE = 1000
@@ -98,10 +98,12 @@ def aggregate_map(
     gg = ig.Graph(n=len(shown), edges=[(index[a], index[b]) for a, b in pairs])
     gg.es["weight"] = [float(sum(t[4] for t in ties)) for ties in pairs.values()]
     xy = np.asarray(
-        network_positions(gg, spacing=3.0 * spacing_for(len(shown)), seed=seed), dtype=float
+        network_positions(gg, spacing=1.6 * spacing_for(len(shown)), seed=seed), dtype=float
     )
     counts = np.array([float(len(members[k])) for k in shown])
-    sizes = 10.0 + 40.0 * _normalise(counts) if len(shown) else counts
+    sizes = 10.0 + 50.0 * _normalise(counts) if len(shown) else counts
+    if len(shown) > 1:
+        xy = declutter(xy, sizes + 4.0)  # no group hidden under a bigger one
     keys = [countries[k] if color_by == "country" else str(names[k]) for k in shown]
     colours = _palette(keys, "country" if color_by == "country" else "")
     size_score = _resolve_score(g, size_by)
@@ -187,6 +189,7 @@ def aggregate_map(
         total=n,
         search=search,
         groups=groups,
+        group_unit=unit,
     )
 
 
@@ -241,7 +244,9 @@ def _members(
     if not vids:
         return {}
     nodes, info, _legend, search = _org_nodes(g, vids, positions, color_by, size_score, rank)
-    edges, edge_info, _cats = _tie_edges(g, vids, _geo_category(g), prefix="m")
+    edges, edge_info, _cats = _tie_edges(
+        g, vids, _geo_category(g), prefix="m", keep=lambda u, v: owner[u] == owner[v]
+    )
     ids = g.vs["id"]
     group_of_id = {str(ids[v]): owner[v] for v in vids}
     out: dict[str, dict[str, Any]] = {}

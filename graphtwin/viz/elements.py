@@ -456,10 +456,12 @@ def _tie_edges(
     vids: Sequence[int],
     category: Any,
     prefix: str = "e",
+    keep: Any = None,
 ) -> tuple[list[dict], dict[str, dict], list[str]]:
     """One line per connected pair among ``vids`` (parallel ties merged), with tooltip.
 
-    ``category(u, v)`` names the line style of a pair (a key of :data:`LINE_STYLE`).
+    ``category(u, v)`` names the line style of a pair (a key of :data:`LINE_STYLE`);
+    ``keep(u, v)``, when given, says which pairs to draw at all.
     Each line keeps its ties as ``[kind, start year, end year, weight, 1, evidence,
     source]`` (evidence and source from the edge attributes ``evidence`` and
     ``source_url`` when the graph has them, else filled by :func:`attach_evidence`), so
@@ -475,6 +477,8 @@ def _tie_edges(
     for e, (su, sv) in enumerate(sub.get_edgelist()):
         u, v = order[su], order[sv]
         if u == v:
+            continue
+        if keep is not None and not keep(u, v):
             continue
         key = (u, v) if u < v else (v, u)
         rec = pairs.setdefault(key, {"w": 0.0, "ties": []})

@@ -89,6 +89,7 @@ from graphtwin.viz.layout import (
 )
 
 __all__ = [
+    "AGGREGATE_ABOVE",
     "COLOR_BY",
     "MapData",
     "cities_map",
@@ -139,6 +140,8 @@ class MapData:
     groups: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: What was left out or summarised, for the CLI to say (one sentence each).
     notes: list[str] = field(default_factory=list)
+    #: Aggregated view: what a node is ("cities" or "communities").
+    group_unit: str = ""
 
     def add_evidence(self, records: Any) -> int:
         """Attach the evidence text and source of tie ``records`` to the lines drawn.
@@ -160,7 +163,9 @@ class MapData:
     @property
     def unit(self) -> str:
         """What a node is: organisations, cities or groups."""
-        return {"cities": "cities", "aggregate": "groups"}.get(self.view, "organisations")
+        if self.group_unit:
+            return self.group_unit
+        return "cities" if self.view == "cities" else "organisations"
 
     def vis_options(self) -> dict[str, Any]:
         """vis-network options: precomputed positions, physics only for small maps."""
@@ -417,7 +422,7 @@ def network_map(
         if aggregate == "auto":
             m.notes.append(
                 f"{to_draw:,} organisations would be drawn (more than {AGGREGATE_ABOVE:,}): "
-                f"drew their {m.shown:,} cities instead (--aggregate none draws organisations)"
+                f"drew their {m.shown:,} {m.unit} instead (--aggregate none draws organisations)"
             )
         return m
     size_score = _resolve_score(g, size_by)
