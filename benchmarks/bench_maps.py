@@ -14,7 +14,15 @@ opened in headless Chromium from Debian's package (offline). Printed per size:
 Also: pyvis ``add_node``/``add_edge`` one by one against filling its lists in bulk
 (why maps.py does the latter), and the other views at 2,000 organisations.
 
+With ``--base /work/wt/base`` the same whole-network maps are also written by the code
+of that checkout (its own virtualenv, same seed) and drawn in the same browser session,
+so the cost of the new page (label placement, filters, evidence) shows as a ratio.
+``--aggregate 5000`` times the aggregated view of a 5,000-organisation network;
+``--store PATH`` times ``graphtwin --db PATH map --max-nodes 50000`` end to end (the
+46,000-organisation store of the issue) and prints the file size and what it said.
+
 Run:  OMP_NUM_THREADS=1 python benchmarks/bench_maps.py [--sizes 500 2000 10000]
+          [--base /work/wt/base] [--aggregate 5000] [--store big.db]
 Figures on a shared 2-core machine are noisy; ratios matter more than absolutes.
 """
 
@@ -24,6 +32,8 @@ import argparse
 import os
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -108,6 +118,38 @@ def browser_times(driver, path: Path, runs: int = 3) -> tuple[float, float, floa
     return statistics.median(drawn), statistics.median(wall), statistics.median(redraw)
 
 
+_BASE_SCRIPT = """
+import sys
+from graphtwin.analysis.projection import graph_from_bundle
+from graphtwin.ingest.synthetic import generate
+from graphtwin.viz.maps import network_map
+n, out = int(sys.argv[1]), sys.argv[2]
+g = graph_from_bundle(generate(n, 4 * n, seed=1))
+g.vs["gt_pagerank"] = g.pagerank(weights="weight")
+network_map(g, max_nodes=n).write(out)
+"""
+
+
+def base_map(base: Path, n: int, out: Path) -> Path:
+    """The same whole-network map written by the code of another checkout."""
+    python = base / ".venv" / "bin" / "python"
+    subprocess.run([str(python), "-c", _BASE_SCRIPT, str(n), str(out)], check=True, cwd=str(base))
+    return out
+
+
+def store_map(store: str, out: Path) -> tuple[float, float, str]:
+    """(seconds, MB, stderr) of `graphtwin --db STORE map --max-nodes 50000`."""
+    cli = Path(sys.executable).with_name("graphtwin")
+    t = time.perf_counter()
+    done = subprocess.run(
+        [str(cli), "--db", store, "map", "-o", str(out), "--max-nodes", "50000"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return time.perf_counter() - t, out.stat().st_size / 1e6, done.stderr.strip()
+
+
 def pyvis_bulk_versus_add_node(n: int = 500) -> tuple[float, float]:
     from pyvis.network import Network
 
@@ -139,6 +181,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[500, 2000, 10000])
     parser.add_argument("--runs", type=int, default=3, help="browser loads per size")
+    parser.add_argument("--base", type=Path, default=None, help="checkout to compare with")
+    parser.add_argument("--aggregate", type=int, default=5000, help="aggregated view size")
+    parser.add_argument("--store", default=None, help="store for the end-to-end CLI map")
     args = parser.parse_args()
 
     from graphtwin.viz.maps import cities_map, city_pair_map, ego_map, network_map
@@ -147,16 +192,21 @@ def main() -> None:
     # Warm up: the first write imports pyvis (and networkx, IPython) and compiles the template.
     cold, _ = timed(lambda: network_map(synthetic_graph(60), max_nodes=60).write(out / "w.html"))
     driver, profile = start_browser()
-    rows = []
+    rows, base_rows, agg_rows = [], [], []
     try:
         for n in args.sizes:
             g = synthetic_graph(n)
-            build, m = timed(lambda g=g, n=n: network_map(g, max_nodes=n), repeat=2)
+            build, m = timed(
+                lambda g=g, n=n: network_map(g, max_nodes=n, aggregate="none"), repeat=2
+            )
             path = out / f"network-{n}.html"
             write, _ = timed(lambda m=m, path=path: m.write(path))
             size_mb = path.stat().st_size / 1e6
             drawn = browser_times(driver, path, args.runs) if driver else (None, None, None)
             rows.append((n, len(m.edges), build, write, size_mb, *drawn))
+            if args.base and driver:
+                bpath = base_map(args.base, n, out / f"base-network-{n}.html")
+                base_rows.append((n, bpath.stat().st_size / 1e6, *browser_times(driver, bpath)))
             if n == 2000:
                 hub = max(range(g.vcount()), key=g.degree)
                 others = {
@@ -169,6 +219,13 @@ def main() -> None:
                     "cities": lambda g=g: cities_map(g),
                 }
                 other_rows = [(label, *timed(fn)) for label, fn in others.items()]
+        if args.aggregate:
+            g = synthetic_graph(args.aggregate)
+            build, m = timed(lambda g=g: network_map(g, max_nodes=args.aggregate))
+            path = out / f"aggregate-{args.aggregate}.html"
+            m.write(path)
+            drawn = browser_times(driver, path, args.runs) if driver else (None, None, None)
+            agg_rows.append((args.aggregate, m.shown, build, path.stat().st_size / 1e6, *drawn))
     finally:
         if driver:
             driver.quit()
@@ -193,6 +250,25 @@ def main() -> None:
         )
         per_node = [(r[4] - rows[0][4]) / max(r[0] - rows[0][0], 1) * 1e6 for r in rows[1:]]
         print(f"HTML bytes per extra organisation: {', '.join(f'{b:.0f}' for b in per_node)}")
+    if base_rows:
+        print("\nSame maps written by the baseline checkout, drawn in the same browser session")
+        print(
+            f"{'orgs':>7} {'HTML MB':>8} {'drawn ms':>9} {'wall s':>7} {'redraw ms':>10}  new/base"
+        )
+        new = {r[0]: r for r in rows}
+        for n, mb, drawn, wall, redraw in base_rows:
+            ratio = new[n][5] / drawn if drawn else float("nan")
+            print(f"{n:>7,} {mb:8.2f} {drawn:9.0f} {wall:7.2f} {redraw:10.1f}  drawn {ratio:.2f}x")
+    for n, groups, build, mb, drawn, _wall, redraw in agg_rows:
+        d = f"drawn {drawn:.0f} ms, redraw {redraw:.1f} ms" if drawn is not None else ""
+        print(
+            f"\nAggregated whole network of {n:,} organisations: {groups:,} cities, build "
+            f"{build:.2f} s, {mb:.2f} MB, {d}"
+        )
+    if args.store:
+        secs, mb, said = store_map(args.store, out / "store-map.html")
+        print(f"\n`graphtwin --db {args.store} map --max-nodes 50000`: {secs:.1f} s, {mb:.2f} MB")
+        print("  it said: " + said.replace("\n", "\n  it said: "))
     if "other_rows" in locals():
         print("\nOther views at 2,000 organisations (build only)")
         for label, secs, m in other_rows:

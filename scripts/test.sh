@@ -16,12 +16,14 @@ echo "== ruff" >&2
 ruff check .
 ruff format --check .
 
-if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
-  echo "== installing chromium + chromium-driver (Debian packages) for browser tests" >&2
+# fonts-noto-cjk: Korean names in maps are drawn (and their label boxes measured) on real glyphs.
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1 \
+    || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
+  echo "== installing chromium + chromium-driver + fonts-noto-cjk (Debian) for browser tests" >&2
   if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null
   else
-    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null
   fi
 fi
 

@@ -61,6 +61,12 @@ KIND_STYLE: dict[str, tuple[str, bool]] = {
     "other": ("square", True),
 }
 
+#: Font stack of the page and its labels: system fonts, then CJK fonts for Korean names.
+FONT_STACK = (
+    'system-ui, -apple-system, "Segoe UI", Roboto, Arial, "Noto Sans CJK KR", '
+    '"Noto Sans KR", "Apple SD Gothic Neo", "Malgun Gothic", sans-serif'
+)
+
 #: Line styles: (colour, label) per tie category.
 LINE_STYLE: dict[str, tuple[str, str]] = {
     "tie": ("rgba(120,130,140,0.45)", "tie within a city"),
@@ -73,18 +79,15 @@ LINE_STYLE: dict[str, tuple[str, str]] = {
 
 #: Node size range in pixels (radius) and label sizes.
 SIZE_MIN, SIZE_MAX = 7.0, 34.0
-#: Labels smaller than this on screen are hidden until the user zooms in.
-LABEL_DRAW_THRESHOLD = 9
-LABEL_MAX_ON_SCREEN = 22
-#: Organisations whose labels stay readable at the first view.
-LABELLED_TOP = 15
+#: The page labels at least this many of the most important organisations on the first
+#: view (all of them when fewer), and cuts labels longer than LABEL_CHARS with "…".
+LABELLED_TOP = 10
+LABEL_CHARS = 30
 #: Overlapping shapes are nudged apart up to this many nodes (grid-bucketed close pairs,
 #: so the cost grows with the nodes and their overlaps, not n²; the cap bounds page time).
 DECLUTTER_MAX_NODES = 2500
 #: vis-network physics stays on (for a short stabilisation) only up to this many nodes.
 PHYSICS_MAX_NODES = 200
-#: Rough canvas size used to pick label sizes that are readable when the map opens.
-_VIEW_W, _VIEW_H = 900.0, 600.0
 
 #: Score preference when no ``size_by`` / ``rank_by`` is given.
 _PREFERRED_SCORES = (
@@ -325,61 +328,6 @@ def size_max(n: int) -> float:
     return SIZE_MAX if n <= 100 else 26.0 if n <= 500 else 20.0
 
 
-def _fit_scale(positions: Sequence[tuple[float, float]], margin: float = 2 * SIZE_MAX) -> float:
-    """Roughly the zoom vis-network picks when it fits these positions on the canvas."""
-    if not positions:
-        return 1.0
-    xy = np.asarray(positions, dtype=float)
-    span = xy.max(axis=0) - xy.min(axis=0) + margin
-    return min(_VIEW_W / max(span[0], 1.0), _VIEW_H / max(span[1], 1.0), 1.5)
-
-
-def _label_font_sizes(
-    positions: Sequence[tuple[float, float]],
-    sizes: Sequence[float],
-    labels: Sequence[str],
-    priority: Sequence[int],
-    norm: Sequence[float],
-    max_labels: int,
-) -> list[float]:
-    """World-unit font sizes so that the first view shows readable labels that do not overlap.
-
-    Walking ``priority`` (most important first), a label is given a font that reads at
-    about 14 px on the first view when its box does not overlap one already chosen; at
-    most ``max_labels`` are chosen. The others get 12–18 units, which vis-network hides
-    until the user zooms in far enough to read them.
-    """
-    n = len(positions)
-    if n == 0:
-        return []
-    scale = _fit_scale(positions)
-    readable_px = 14.0
-    boxes: list[tuple[float, float, float, float]] = []
-    chosen: set[int] = set()
-    for i in priority:
-        if len(chosen) >= max_labels:
-            break
-        x, y = positions[i][0] * scale, (positions[i][1] + sizes[i]) * scale + 3.0
-        w = 0.6 * readable_px * len(labels[i]) + 8.0
-        box = (x - w / 2, y, x + w / 2, y + readable_px + 8.0)
-        if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes):
-            continue
-        boxes.append(box)
-        chosen.add(i)
-    readable = max(14.0, readable_px / max(scale, 1e-3))
-    # Hidden on the first view (below vis-network's draw threshold), readable after zooming.
-    hidden = (LABEL_DRAW_THRESHOLD - 1.5) / max(scale, 1e-3)
-    return [
-        round(readable if i in chosen else min(12.0 + 6.0 * float(norm[i]), hidden), 1)
-        for i in range(n)
-    ]
-
-
-def _max_labels(n: int) -> int:
-    """How many labels the first view may show: all of a small map, a few of a big one."""
-    return n if n <= 60 else LABELLED_TOP
-
-
 def _org_nodes(
     g: ig.Graph,
     vids: Sequence[int],
@@ -389,7 +337,12 @@ def _org_nodes(
     rank: np.ndarray,
     extra_rows: Mapping[int, list[list[str]]] | None = None,
 ) -> tuple[list[dict], dict[str, dict], list[dict], list[list[str]]]:
-    """vis nodes, tooltip info, legend sections and search entries for ``vids``."""
+    """vis nodes, tooltip info, legend sections and search entries for ``vids``.
+
+    A node carries its label text ``lb`` (names over :data:`LABEL_CHARS` characters cut
+    with an ellipsis; the tooltip has the full name) and its importance ``pr`` (0 = the
+    highest ``rank``): the page places labels itself, most important first.
+    """
     vs = g.vs
     keys = _colour_keys(g, vids, color_by)
     colours = _palette(keys, color_by)
@@ -403,14 +356,14 @@ def _org_nodes(
         xy = declutter(np.asarray(positions, dtype=float), sizes + 3.0)
         positions = [(float(x), float(y)) for x, y in xy]
     local_rank = rank[list(vids)] if len(vids) else np.array([])
-    priority = [int(i) for i in np.argsort(-np.nan_to_num(local_rank, nan=-np.inf), kind="stable")]
-    labels = [
-        _truncate(str(vs[v]["name"] if vs[v]["name"] is not None else vs[v]["id"])) for v in vids
-    ]
-    fonts = _label_font_sizes(positions, sizes, labels, priority, norm, _max_labels(len(vids)))
+    priority = np.argsort(-np.nan_to_num(local_rank, nan=-np.inf), kind="stable")
+    importance = np.empty(len(vids), dtype=int)
+    importance[priority] = np.arange(len(vids))
     scores = score_names(g)
+    key_scores = _key_scores(g, scores)
     sector_names = g["sectors"] if "sectors" in g.attributes() else {}
     degree = g.degree()
+    partners = [len(set(n)) for n in g.get_adjlist()]
     nodes, info, search = [], {}, []
     for i, v in enumerate(vids):
         vid = str(vs[v]["id"])
@@ -419,13 +372,13 @@ def _org_nodes(
         shape, dashed = KIND_STYLE.get(kind, ("dot", True))
         node = {
             "id": vid,
-            "label": labels[i],
+            "lb": _truncate(name, LABEL_CHARS),
+            "pr": int(importance[i]),
             "x": round(positions[i][0], 1),
             "y": round(positions[i][1], 1),
             "size": round(float(sizes[i]), 1),
             "shape": shape,
             "color": colours[keys[i]],
-            "font": {"size": fonts[i]},
             "ck": keys[i] if colours[keys[i]] != OTHER_COLOUR else "__other",
         }
         if dashed:
@@ -439,14 +392,20 @@ def _org_nodes(
             ["kind", kind.replace("_", " ")],
             ["city", f"{city}, {COUNTRY_NAMES.get(country, country)}"],
             ["sectors", ", ".join(sectors) or "–"],
-            ["ties", _fmt(degree[v])],
+            ["ties", f"{_fmt(degree[v])} with {_fmt(partners[v])} partners"],
         ]
-        rows.extend([score_label(s), _fmt(vs[v][s])] for s in scores)
         if extra_rows and v in extra_rows:
             rows.extend(extra_rows[v])
         if vs[v]["synthetic"]:
             rows.append(["data", "synthetic"])
-        info[vid] = {"title": name, "subtitle": vid, "rows": rows}
+        entry: dict[str, Any] = {"title": name, "subtitle": vid, "rows": rows}
+        if key_scores:
+            entry["scores"] = [
+                [label, _rank_text(vals, ranks, v)] for label, vals, ranks in key_scores
+            ]
+        if scores:
+            entry["more"] = [[score_label(s), _fmt(vs[v][s])] for s in scores]
+        info[vid] = entry
         search.append([vid, name, f"{city} ({country})"])
     legend = [
         _colour_legend(keys, colours, color_by),
@@ -456,35 +415,79 @@ def _org_nodes(
     return nodes, info, legend, search
 
 
+#: The scores shown (labelled, with their rank) in a tooltip; the full list is folded.
+KEY_SCORES: tuple[tuple[str, str], ...] = (
+    ("gt_pagerank", "PageRank (influence)"),
+    ("gt_betweenness", "betweenness (on paths)"),
+    ("gt_bridge_score", "bridge score"),
+    ("gt_brokerage", "brokerage"),
+    ("gt_strength", "tie strength"),
+    ("gt_community", "community"),
+)
+
+
+def _key_scores(g: ig.Graph, scores: Sequence[str]) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """(label, values, rank per vertex) of the :data:`KEY_SCORES` present, at most four."""
+    out = []
+    for attr, label in KEY_SCORES:
+        if attr not in scores or len(out) >= 4:
+            continue
+        vals = _score_values(g, attr)
+        if attr == "gt_community":
+            out.append((label, vals, np.zeros(len(vals), dtype=int)))
+            continue
+        order = np.argsort(-np.nan_to_num(vals, nan=-np.inf), kind="stable")
+        ranks = np.empty(len(vals), dtype=int)
+        ranks[order] = np.arange(1, len(vals) + 1)
+        out.append((label, vals, ranks))
+    return out
+
+
+def _rank_text(values: np.ndarray, ranks: np.ndarray, v: int) -> str:
+    if not math.isfinite(values[v]):
+        return "–"
+    if ranks[v] == 0:
+        return _fmt(float(values[v]))
+    return f"{_fmt(float(values[v]))} (rank {int(ranks[v]):,} of {len(values):,})"
+
+
 def _tie_edges(
     g: ig.Graph,
     vids: Sequence[int],
     category: Any,
     prefix: str = "e",
+    keep: Any = None,
 ) -> tuple[list[dict], dict[str, dict], list[str]]:
     """One line per connected pair among ``vids`` (parallel ties merged), with tooltip.
 
-    ``category(u, v)`` names the line style of a pair (a key of :data:`LINE_STYLE`).
+    ``category(u, v)`` names the line style of a pair (a key of :data:`LINE_STYLE`);
+    ``keep(u, v)``, when given, says which pairs to draw at all.
+    Each line keeps its ties as ``[kind, start year, end year, weight, 1, evidence,
+    source]`` (evidence and source from the edge attributes ``evidence`` and
+    ``source_url`` when the graph has them, else filled by :func:`attach_evidence`), so
+    the page can filter by kind and year and show the evidence. A line whose ties are all
+    undated is dotted.
     """
     order = sorted(vids)
     sub = g.induced_subgraph(order)
-    m = sub.ecount()
-    attrs = sub.es.attributes()
-    kinds_attr = sub.es["kind"] if "kind" in attrs else [None] * m
-    weights = sub.es["weight"] if "weight" in attrs else [1.0] * m
-    starts = sub.es["start_year"] if "start_year" in attrs else [None] * m
-    ends = sub.es["end_year"] if "end_year" in attrs else [None] * m
+    kinds_attr, weights, starts, ends, evidence, sources = _edge_columns(
+        sub, ("kind", "weight", "start_year", "end_year", "evidence", "source_url")
+    )
     pairs: dict[tuple[int, int], dict[str, Any]] = {}
     for e, (su, sv) in enumerate(sub.get_edgelist()):
         u, v = order[su], order[sv]
         if u == v:
             continue
+        if keep is not None and not keep(u, v):
+            continue
         key = (u, v) if u < v else (v, u)
-        rec = pairs.setdefault(key, {"n": 0, "w": 0.0, "kinds": Counter(), "years": []})
-        rec["n"] += 1
-        rec["w"] += float(weights[e] or 0.0)
-        rec["kinds"][kinds_attr[e] or "tie"] += 1
-        rec["years"].extend(y for y in (starts[e], ends[e]) if y is not None)
+        rec = pairs.setdefault(key, {"w": 0.0, "ties": []})
+        w = float(weights[e] if weights[e] is not None else 1.0)
+        rec["w"] += w
+        tie = [kinds_attr[e] or "tie", starts[e], ends[e], round(w, 3), 1]
+        if evidence[e] or sources[e]:
+            tie += [evidence[e] or None, sources[e] or None]
+        rec["ties"].append(tie)
     if not pairs:
         return [], {}, []
     wmax = max(r["w"] for r in pairs.values()) or 1.0
@@ -492,28 +495,155 @@ def _tie_edges(
     ids = g.vs["id"]
     for i, ((u, v), rec) in enumerate(pairs.items()):
         cat = category(u, v)
-        colour = LINE_STYLE[cat][0]
         base = 2.0 if cat == "cross" else 1.0
         eid = f"{prefix}{i}"
-        edges.append(
-            {
-                "id": eid,
-                "from": str(ids[u]),
-                "to": str(ids[v]),
-                "width": round(base + 4.0 * math.sqrt(rec["w"] / wmax), 2),
-                "color": colour,
-            }
-        )
-        kinds = ", ".join(f"{k} {c}" for k, c in rec["kinds"].most_common())
-        rows = [["ties", f"{rec['n']} ({kinds})"], ["weight", _fmt(rec["w"])]]
-        if rec["years"]:
-            lo, hi = min(rec["years"]), max(rec["years"])
-            rows.append(["years", str(lo) if lo == hi else f"{lo}–{hi}"])
+        edge = {
+            "id": eid,
+            "from": str(ids[u]),
+            "to": str(ids[v]),
+            "width": round(base + 4.0 * math.sqrt(rec["w"] / wmax), 2),
+            "color": LINE_STYLE[cat][0],
+        }
+        ties = rec["ties"]
+        if all(t[1] is None and t[2] is None for t in ties):
+            edge["dashes"] = [2, 4]
+        edges.append(edge)
         # No title: the page writes "A – B" from the two nodes' titles (a third of the file
         # at 2,000 organisations was repeated names), and the line label from ``line``.
-        info[eid] = {"rows": rows, "line": cat}
+        info[eid] = {"rows": _tie_rows(ties), "line": cat, "ties": ties}
         cats.append(cat)
     return edges, info, cats
+
+
+def _edge_columns(g: ig.Graph, names: Sequence[str]) -> list[list[Any]]:
+    """Edge attribute lists by name (all None where the graph lacks the attribute)."""
+    attrs = set(g.es.attributes())
+    return [g.es[n] if n in attrs else [None] * g.ecount() for n in names]
+
+
+def group_ties(
+    g: ig.Graph, group_of: Sequence[str | None]
+) -> tuple[Counter[str], dict[tuple[str, str], list[list[Any]]]]:
+    """Ties summed between groups of organisations (cities, communities).
+
+    ``group_of[v]`` is the group of vertex ``v`` (None: left out). Returns the number of
+    ties within each group and, per pair of groups, its ties merged by kind and years as
+    ``[kind, start year, end year, total weight, count]`` (the records a line carries).
+    """
+    kinds, weights, starts, ends = _edge_columns(g, ("kind", "weight", "start_year", "end_year"))
+    within: Counter[str] = Counter()
+    merged: dict[tuple[str, str], dict[tuple, list[Any]]] = {}
+    for e, (u, v) in enumerate(g.get_edgelist()):
+        cu, cv = group_of[u], group_of[v]
+        if cu is None or cv is None:
+            continue
+        if cu == cv:
+            within[cu] += 1
+            continue
+        key = (cu, cv) if cu < cv else (cv, cu)
+        tkey = (kinds[e] or "tie", starts[e], ends[e])
+        rec = merged.setdefault(key, {}).setdefault(tkey, [*tkey, 0.0, 0])
+        rec[3] += float(weights[e] if weights[e] is not None else 1.0)
+        rec[4] += 1
+    pairs = {
+        k: [[t[0], t[1], t[2], round(t[3], 3), t[4]] for t in d.values()] for k, d in merged.items()
+    }
+    return within, pairs
+
+
+def group_lines(
+    pairs: Mapping[tuple[str, str], list[list[Any]]],
+    in_view: set[str],
+    countries: Mapping[str, str | None],
+    prefix: str = "c",
+) -> tuple[list[dict], dict[str, dict], list[str]]:
+    """Lines between groups from :func:`group_ties`: width by the number of ties (faint
+    when few), purple and curved between countries, dotted when every tie is undated."""
+    shown = [(k, t) for k, t in pairs.items() if k[0] in in_view and k[1] in in_view]
+    shown.sort(key=lambda kv: -sum(t[4] for t in kv[1]))
+    wmax = max((sum(t[4] for t in ties) for _k, ties in shown), default=1)
+    edges, info, cats = [], {}, []
+    for i, ((cu, cv), ties) in enumerate(shown):
+        n = sum(t[4] for t in ties)
+        cat = "international" if countries.get(cu) != countries.get(cv) else "domestic"
+        eid = f"{prefix}{i}"
+        strength = math.sqrt(n / wmax)
+        edge = {
+            "id": eid,
+            "from": cu,
+            "to": cv,
+            "width": round(1.0 + 9.0 * strength, 2),
+            # Faint when few ties, so that the strong links stand out of a dense map.
+            "color": {"color": LINE_STYLE[cat][0], "opacity": round(0.25 + 0.75 * strength, 2)},
+        }
+        if cat == "international":
+            edge["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.12}
+        if all(t[1] is None and t[2] is None for t in ties):
+            edge["dashes"] = [2, 4]
+        edges.append(edge)
+        info[eid] = {"rows": _tie_rows(ties), "line": cat, "ties": ties, "summed": True}
+        cats.append(cat)
+    return edges, info, cats
+
+
+def _tie_rows(ties: Sequence[Sequence[Any]]) -> list[list[str]]:
+    """Tooltip rows of a line: ties by kind, total weight, years."""
+    kinds: Counter[str] = Counter()
+    for t in ties:
+        kinds[t[0]] += t[4]
+    n = sum(kinds.values())
+    text = ", ".join(f"{k} {c}" for k, c in kinds.most_common())
+    rows = [["ties", f"{n:,} ({text})"], ["weight", _fmt(sum(float(t[3]) for t in ties))]]
+    years = [y for t in ties for y in (t[1], t[2]) if y is not None]
+    undated = sum(t[4] for t in ties if t[1] is None and t[2] is None)
+    if years:
+        lo, hi = min(years), max(years)
+        span = str(lo) if lo == hi else f"{lo}–{hi}"
+        rows.append(["years", span + (f" ({undated:,} undated)" if undated else "")])
+    else:
+        rows.append(["years", "undated"])
+    return rows
+
+
+def attach_evidence(edge_info: Mapping[str, dict], edges: Sequence[dict], records: Any) -> int:
+    """Fill the evidence and source of the ties of ``edges`` from tie ``records``.
+
+    ``records``: dicts or objects with ``source``, ``target``, ``kind``, ``start`` /
+    ``start_year``, ``end`` / ``end_year``, ``evidence`` and ``source_url`` (rows of the
+    store, or :class:`graphtwin.model.Tie`). Each record fills the first tie of the line
+    between its two organisations with the same kind and years that has no evidence yet.
+    Returns the number of ties filled.
+    """
+    by_pair: dict[tuple[str, str], str] = {}
+    for e in edges:
+        a, b = str(e["from"]), str(e["to"])
+        by_pair[(a, b) if a < b else (b, a)] = e["id"]
+    filled = 0
+    for r in records:
+        get = r.get if isinstance(r, Mapping) else lambda k, r=r: getattr(r, k, None)
+        text, src = get("evidence"), get("source_url")
+        if not text and not src:
+            continue
+        a, b = str(get("source")), str(get("target"))
+        eid = by_pair.get((a, b) if a < b else (b, a))
+        if eid is None:
+            continue
+        start, end = _year(get("start_year") or get("start")), _year(get("end_year") or get("end"))
+        for t in edge_info[eid].get("ties", []):
+            if len(t) == 5 and t[0] == get("kind") and t[1] == start and t[2] == end:
+                t += [text or None, src or None]
+                filled += 1
+                break
+    return filled
+
+
+def _year(value: Any) -> int | None:
+    if value is None or value != value:
+        return None
+    try:
+        return int(str(value)[:4])
+    except ValueError:
+        return None
 
 
 def _geo_category(g: ig.Graph):

@@ -403,3 +403,83 @@ def radial_positions(
         radius = base + (rows - 1) * spacing * 0.9
     out[centre] = (0.0, 0.0)
     return [(float(x), float(y)) for x, y in out]
+
+
+def geo_insets(
+    cities: Mapping[str, Mapping[str, object]],
+    outlines: Mapping[str, Sequence[Sequence[tuple[float, float]]]],
+    width: float = 900.0,
+    gap: float = 260.0,
+    pad: float = 40.0,
+) -> tuple[dict[str, tuple[float, float]], dict[str, dict[str, object]]]:
+    """Cities at their coordinates, one Mercator inset per country, framed by its outline.
+
+    Like :func:`geo_positions`, but an inset spans the country's land near its cities
+    (its ``outlines`` rings, ``[(lon, lat), ...]``, whose box lies within 2° of a city,
+    and its largest ring) rather than the cities alone, so the outline drawn under the
+    cities is the whole country. Returns ``(city positions, insets)`` with, per country,
+    ``box`` (x0, y0, x1, y1 of the frame) and ``project`` (a function of ``(lon, lat)``
+    giving the pixel position in the inset, for drawing outlines).
+
+    Example:
+        >>> pos, insets = geo_insets(
+        ...     {"GB-belfast": {"lat": 54.6, "lon": -5.93, "country": "GB"},
+        ...      "KR-busan": {"lat": 35.18, "lon": 129.08, "country": "KR"}},
+        ...     {"GB": [[(-8.0, 54.0), (-5.5, 54.0), (-5.5, 55.3), (-8.0, 55.3)]]})
+        >>> box = insets["GB"]["box"]
+        >>> box[0] < pos["GB-belfast"][0] < box[2] < pos["KR-busan"][0]
+        True
+    """
+    by_country: dict[str, list[tuple[str, float, float]]] = {}
+    for cid, c in cities.items():
+        lat, lon = c.get("lat"), c.get("lon")
+        if lat is None or lon is None or lat != lat or lon != lon:
+            continue
+        by_country.setdefault(str(c.get("country") or "?"), []).append(
+            (cid, float(lon), float(lat))
+        )
+    extents: dict[str, tuple[float, float, float, float]] = {}
+    for country, pts in by_country.items():
+        lons = [p[1] for p in pts]
+        lats = [p[2] for p in pts]
+        rings = list(outlines.get(country, ()))
+        if rings:
+            biggest = max(rings, key=len)
+            near = [
+                r
+                for r in rings
+                if r is biggest
+                or any(
+                    min(q[0] for q in r) - 2 <= lo <= max(q[0] for q in r) + 2
+                    and min(q[1] for q in r) - 2 <= la <= max(q[1] for q in r) + 2
+                    for lo, la in zip(lons, lats, strict=True)
+                )
+            ]
+            lons += [q[0] for r in near for q in r]
+            lats += [q[1] for r in near for q in r]
+        x0, y1 = mercator(min(lats), min(lons))
+        x1, y0 = mercator(max(lats), max(lons))
+        extents[country] = (x0, x1, -y0, -y1)
+    order = sorted(by_country, key=lambda c: (extents[c][0] + extents[c][1]) / 2)
+    positions: dict[str, tuple[float, float]] = {}
+    insets: dict[str, dict[str, object]] = {}
+    left = 0.0
+    for country in order:
+        x0, x1, y0, y1 = extents[country]
+        scale = width / (max(x1 - x0, y1 - y0) or 1e-3)
+        inset_w = max((x1 - x0) * scale, 120.0)
+        cy = (y0 + y1) / 2
+
+        def project(lon: float, lat: float, x0=x0, cy=cy, scale=scale, left=left):
+            x, y = mercator(lat, lon)
+            return (left + (x - x0) * scale, (-y - cy) * scale)
+
+        for cid, lon, lat in by_country[country]:
+            positions[cid] = project(lon, lat)
+        half = (y1 - y0) * scale / 2
+        insets[country] = {
+            "box": (left - pad, -half - pad, left + inset_w + pad, half + pad),
+            "project": project,
+        }
+        left += inset_w + gap
+    return positions, insets

@@ -51,20 +51,20 @@ import numpy as np
 from graphtwin.analysis.lookup import resolve_city
 from graphtwin.errors import GraphtwinError
 from graphtwin.model import COUNTRY_NAMES
+from graphtwin.viz.aggregate import AGGREGATE_ABOVE, aggregate_map
+from graphtwin.viz.basemap import NEIGHBOURS, outlines
 from graphtwin.viz.elements import (
     COLOR_BY,
-    LABEL_DRAW_THRESHOLD,
-    LABEL_MAX_ON_SCREEN,
+    FONT_STACK,
+    LABELLED_TOP,
     LINE_STYLE,
     OTHER_COLOUR,
     PHYSICS_MAX_NODES,
     _check_max_nodes,
     _colour_legend,
     _dataset_subtitle,
-    _fit_scale,
     _fmt,
     _geo_category,
-    _label_font_sizes,
     _line_legend,
     _normalise,
     _org_nodes,
@@ -75,17 +75,21 @@ from graphtwin.viz.elements import (
     _score_values,
     _size_legend,
     _tie_edges,
+    attach_evidence,
+    group_lines,
+    group_ties,
     score_label,
 )
 from graphtwin.viz.layout import (
     banded_positions,
     declutter,
-    geo_positions,
+    geo_insets,
     network_positions,
     radial_positions,
 )
 
 __all__ = [
+    "AGGREGATE_ABOVE",
     "COLOR_BY",
     "MapData",
     "cities_map",
@@ -128,11 +132,40 @@ class MapData:
     physics: bool = False
     search: list[list[str]] = field(default_factory=list)
     options: dict[str, Any] = field(default_factory=dict)
+    #: Cities view: country outlines and inset frames in canvas coordinates.
+    basemap: dict[str, Any] | None = None
+    #: Canvas boxes ``[x0, y0, x1, y1]`` that labels must avoid (e.g. inset titles).
+    obstacles: list[list[float]] = field(default_factory=list)
+    #: Aggregated view: members (nodes, edges) of each group, drawn when opened.
+    groups: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: What was left out or summarised, for the CLI to say (one sentence each).
+    notes: list[str] = field(default_factory=list)
+    #: Aggregated view: what a node is ("cities" or "communities").
+    group_unit: str = ""
+
+    def add_evidence(self, records: Any) -> int:
+        """Attach the evidence text and source of tie ``records`` to the lines drawn.
+
+        ``records`` are rows with ``source``, ``target``, ``kind``, ``start``, ``end``,
+        ``evidence`` and ``source_url`` (store rows or :class:`graphtwin.model.Tie`);
+        returns the number of ties that got evidence.
+        """
+        records = list(records)
+        n = attach_evidence(self.edge_info, self.edges, records)
+        for group in self.groups.values():
+            n += attach_evidence(group["info"], group["edges"], records)
+        return n
 
     def summary(self) -> str:
         """One line for the CLI: view, nodes and edges."""
-        unit = "cities" if self.view == "cities" else "organisations"
-        return f"{self.view} map: {self.shown:,} {unit}, {len(self.edges):,} lines"
+        return f"{self.view} map: {self.shown:,} {self.unit}, {len(self.edges):,} lines"
+
+    @property
+    def unit(self) -> str:
+        """What a node is: organisations, cities or groups."""
+        if self.group_unit:
+            return self.group_unit
+        return "cities" if self.view == "cities" else "organisations"
 
     def vis_options(self) -> dict[str, Any]:
         """vis-network options: precomputed positions, physics only for small maps."""
@@ -143,20 +176,9 @@ class MapData:
             "nodes": {
                 "borderWidth": 1,
                 "borderWidthSelected": 3,
-                "font": {
-                    "size": 12,
-                    "face": "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif",
-                    "color": "#1f2933",
-                    "strokeWidth": 3,
-                    "strokeColor": "rgba(255,255,255,0.9)",
-                },
-                "scaling": {
-                    "label": {
-                        "enabled": False,
-                        "drawThreshold": LABEL_DRAW_THRESHOLD,
-                        "maxVisible": LABEL_MAX_ON_SCREEN,
-                    }
-                },
+                # Labels are placed and drawn by the page (no overlaps, none cut at the
+                # edge); vis-network draws only the shapes.
+                "font": {"size": 12, "face": FONT_STACK, "color": "#1f2933"},
             },
             "edges": {
                 "smooth": False,
@@ -201,7 +223,7 @@ class MapData:
         net.node_map = {n["id"]: n for n in self.nodes}
         net.options = self.vis_options()
         nodes, edges, _heading, _height, _width, _options = net.get_network_data()
-        return {
+        payload = {
             "meta": {
                 "view": self.view,
                 "title": self.title,
@@ -210,16 +232,35 @@ class MapData:
                 "shown": self.shown,
                 "total": self.total,
                 "physics": bool(self.physics),
+                "unit": self.unit,
+                "mustLabel": LABELLED_TOP,
             },
             "nodes": nodes,
             "edges": edges,
             "options": net.options,
-            "info": self.info,
-            "edgeInfo": self.edge_info,
+            "info": dict(self.info),
+            "edgeInfo": dict(self.edge_info),
             "legend": self.legend,
             "lines": {cat: label for cat, (_colour, label) in LINE_STYLE.items()},
             "search": self.search,
         }
+        if self.basemap:
+            payload["basemap"] = self.basemap
+        if self.obstacles:
+            payload["obstacles"] = self.obstacles
+        if self.groups:
+            # Members of a group become nodes and lines when the group is opened.
+            payload["groups"] = {
+                gid: {"nodes": grp["nodes"], "edges": grp["edges"], "radius": grp["radius"]}
+                for gid, grp in self.groups.items()
+            }
+            for grp in self.groups.values():
+                payload["info"].update(grp["node_info"])
+                payload["edgeInfo"].update(grp["info"])
+            payload["search"] = self.search + [
+                s for grp in self.groups.values() for s in grp["search"]
+            ]
+        return payload
 
     def to_html(self) -> str:
         """The complete, self-contained HTML document."""
@@ -227,14 +268,15 @@ class MapData:
 
         return render_page(self.title, self.subtitle, self.payload())
 
-    def write(self, path: str | os.PathLike[str]) -> Path:
-        """Write the map to ``path`` (parent folders created) and return the path."""
+    def write(self, path: str | os.PathLike[str], html: str | None = None) -> Path:
+        """Write the map to ``path`` (parent folders created) and return the path;
+        ``html``: the page if already rendered by :meth:`to_html`."""
         out = Path(path)
         if out.suffix.lower() not in (".html", ".htm"):
             raise GraphtwinError(f"{out}: a map is an HTML file; give a name ending in .html")
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(self.to_html(), encoding="utf-8")
+            out.write_text(html if html is not None else self.to_html(), encoding="utf-8")
         except OSError as exc:
             raise GraphtwinError(f"cannot write {out}: {exc.strerror or exc}") from exc
         return out
@@ -342,8 +384,14 @@ def network_map(
     dataset: str | None = None,
     seed: int = 42,
     physics: bool = False,
+    aggregate: str = "auto",
 ) -> MapData:
     """The whole network, or its top ``max_nodes`` organisations by ``rank_by``.
+
+    ``aggregate``: ``"city"`` or ``"community"`` draws groups instead of organisations
+    (:func:`graphtwin.viz.aggregate.aggregate_map`); ``"auto"`` does so by city when
+    more than :data:`~graphtwin.viz.aggregate.AGGREGATE_ABOVE` organisations would be
+    drawn, and says so in the map's ``notes``; ``"none"`` never does.
 
     ``size_by`` / ``rank_by`` name a ``gt_*`` score (with or without the prefix) or
     ``degree``; by default the first of pagerank, bridge score, betweenness present, else
@@ -363,25 +411,42 @@ def network_map(
         ('<b>A</b>', True)
     """
     _check_max_nodes(max_nodes)
+    if aggregate not in ("auto", "city", "community", "none"):
+        raise GraphtwinError(f"aggregate: {aggregate!r}; choose auto, city, community or none")
+    to_draw = min(g.vcount(), max_nodes)
+    if aggregate in ("city", "community") or (aggregate == "auto" and to_draw > AGGREGATE_ABOVE):
+        by = "city" if aggregate == "auto" else aggregate
+        m = aggregate_map(
+            g, by=by, size_by=size_by, color_by=color_by, title=title, dataset=dataset, seed=seed
+        )
+        if aggregate == "auto":
+            m.notes.append(
+                f"{to_draw:,} organisations would be drawn (more than {AGGREGATE_ABOVE:,}): "
+                f"drew their {m.shown:,} {m.unit} instead (--aggregate none draws organisations)"
+            )
+        return m
     size_score = _resolve_score(g, size_by)
     rank_score = _resolve_score(g, rank_by, "rank_by") if rank_by else size_score
     rank = _score_values(g, rank_score)
     total = g.vcount()
     vids = _rank_order(rank, g)[:max_nodes]
+    vids, isolates = _split_isolates(g, vids)
     positions = _positions(g, vids, lambda sub, _order: network_positions(sub, seed=seed))
     drawing = _OrgDrawing(
         *_org_nodes(g, vids, positions, color_by, size_score, rank),
         *_tie_edges(g, vids, _geo_category(g)),
     )
-    shown = len(vids)
+    shown = len(vids) + len(isolates)
     rank_text = score_label(rank_score) if rank_score != "degree" else "number of partners"
     footnote = (
         f"Showing {shown:,} of {total:,} organisations: the top {shown:,} by {rank_text}."
         if shown < total
         else f"All {total:,} organisations."
     )
+    if isolates:
+        footnote += " " + isolates_note(g, isolates)
     view_text = f"whole network, {shown:,} organisations, {len(drawing.edges):,} links"
-    return _org_map(
+    m = _org_map(
         "network",
         drawing,
         title=title or "Stakeholder network",
@@ -390,6 +455,30 @@ def network_map(
         footnote=footnote,
         total=total,
         physics=physics,
+    )
+    m.shown = shown  # the isolates count as shown: the footnote names them
+    return m
+
+
+def _split_isolates(g: ig.Graph, vids: list[int]) -> tuple[list[int], list[int]]:
+    """(organisations with a tie among ``vids``, those without): the latter are summarised
+    in the footnote instead of being drawn as a row along the bottom. When no tie is
+    among ``vids`` at all, every organisation is drawn."""
+    chosen = set(vids)
+    tied = {v for v in vids if any(w in chosen and w != v for w in g.neighbors(v))}
+    if not tied:
+        return vids, []
+    return [v for v in vids if v in tied], [v for v in vids if v not in tied]
+
+
+def isolates_note(g: ig.Graph, isolates: Sequence[int], limit: int = 5) -> str:
+    """One sentence naming the organisations left out because they have no tie shown."""
+    names = [str(g.vs[v]["name"] or g.vs[v]["id"]) for v in isolates[:limit]]
+    more = f" and {len(isolates) - limit:,} more" if len(isolates) > limit else ""
+    verb = "has" if len(isolates) == 1 else "have"
+    return (
+        f"{len(isolates):,} of them {verb} no tie among those shown and "
+        f"{'is' if len(isolates) == 1 else 'are'} not drawn: {', '.join(names)}{more}."
     )
 
 
@@ -769,7 +858,7 @@ def ego_map(
     centre_node["borderWidth"] = 5
     centre_node["size"] = max(centre_node["size"], 22.0)
     centre_node["color"] = {"background": centre_node["color"], "border": "#1b1b1b"}
-    centre_node["font"] = {"size": max(centre_node["font"]["size"], 16.0 / _fit_scale(positions))}
+    centre_node["pr"] = -1  # labelled first
     shown = len(vids)
     name = g.vs[centre]["name"]
     ties = "1 tie" if hops == 1 else f"{hops} ties"
@@ -851,26 +940,17 @@ def cities_map(
             v0 = g.vs[vs_[0]]
             meta[cid] = {"name": v0["city"], "country": v0["country"]}
     used = {cid: meta[cid] for cid in members}
-    positions, label_pos = geo_positions(used)
+    countries_used = sorted({str(c.get("country") or "?") for c in used.values()})
+    shapes = outlines(countries_used)
+    positions, insets = geo_insets(used, shapes)
     missing = sorted(str(used[c].get("name", c)) for c in used if c not in positions)
     shown_ids = [c for c in sorted(used, key=lambda c: -len(members[c])) if c in positions]
 
     # Ties between and within cities.
-    kinds = g.es["kind"] if "kind" in g.es.attributes() else ["tie"] * g.ecount()
-    within: Counter[str] = Counter()
-    pairs: dict[tuple[str, str], Counter[str]] = {}
-    for e, (u, v) in enumerate(g.get_edgelist()):
-        cu, cv = city_of[u], city_of[v]
-        if cu is None or cv is None:
-            continue
-        if cu == cv:
-            within[cu] += 1
-            continue
-        key = (cu, cv) if cu < cv else (cv, cu)
-        pairs.setdefault(key, Counter())[kinds[e] or "tie"] += 1
+    within, pairs = group_ties(g, city_of)
     across: Counter[str] = Counter()
-    for (cu, cv), c in pairs.items():
-        n = sum(c.values())
+    for (cu, cv), ties in pairs.items():
+        n = sum(t[4] for t in ties)
         across[cu] += n
         across[cv] += n
 
@@ -896,18 +976,8 @@ def cities_map(
     rank = _score_values(g, rank_attr)
     xy = np.array([positions[c] for c in shown_ids]) if shown_ids else np.zeros((0, 2))
     # Neighbouring cities (Seoul and its satellites) are nudged apart so none hides another.
-    scale = _fit_scale([tuple(p) for p in xy], margin=80.0)
-    xy = declutter(xy, sizes + 3.0 / max(scale, 1e-3))
+    xy = declutter(xy, sizes + 2.0)
     positions = {c: (float(xy[i, 0]), float(xy[i, 1])) for i, c in enumerate(shown_ids)}
-    names = [str(used[c].get("name") or c) for c in shown_ids]
-    fonts = _label_font_sizes(
-        [positions[c] for c in shown_ids],
-        list(sizes),
-        names,
-        list(range(len(shown_ids))),  # shown_ids is biggest city first
-        [0.0] * len(shown_ids),
-        max_labels=len(shown_ids),
-    )
     nodes, info, search = [], {}, []
     for i, cid in enumerate(shown_ids):
         c = used[cid]
@@ -916,13 +986,13 @@ def cities_map(
         nodes.append(
             {
                 "id": cid,
-                "label": name,
                 "x": round(positions[cid][0], 1),
                 "y": round(positions[cid][1], 1),
                 "size": round(float(sizes[i]), 1),
                 "shape": "dot",
                 "color": colours[keys[i]],
-                "font": {"size": fonts[i]},
+                "lb": name,
+                "pr": i,  # shown_ids is biggest city first
                 "fixed": True,
                 "ck": keys[i] if colours[keys[i]] != OTHER_COLOUR else "__other",
             }
@@ -943,48 +1013,25 @@ def cities_map(
         rows.append(["leading organisations", ", ".join(top) or "–"])
         info[cid] = {"title": name, "subtitle": cid, "rows": rows}
         search.append([cid, name, country])
-    for country, (x, y) in label_pos.items():
+    basemap = _basemap_frames(insets, countries_used)
+    for country, inset in insets.items():
+        x0, y0, x1, _y1 = inset["box"]
         nodes.append(
             {
                 "id": f"country:{country}",
                 "label": COUNTRY_NAMES.get(country, country),
-                "x": round(x, 1),
-                "y": round(y, 1),
+                "x": round((x0 + x1) / 2, 1),
+                "y": round(y0 - 40.0, 1),
                 "shape": "text",
-                "font": {"size": round(24.0 / max(scale, 1e-3), 1), "color": "#52606d"},
+                "font": {"size": 40, "color": "#52606d", "face": FONT_STACK},
                 "fixed": True,
                 "chosen": False,
                 "physics": False,
             }
         )
-
     in_view = set(shown_ids)
     countries = {c: str(used[c].get("country")) for c in used}
-    wmax = max((sum(c.values()) for c in pairs.values()), default=1)
-    edges, edge_info, cats = [], {}, []
-    for i, ((cu, cv), counter) in enumerate(
-        sorted(pairs.items(), key=lambda kv: -sum(kv[1].values()))
-    ):
-        if cu not in in_view or cv not in in_view:
-            continue
-        n = sum(counter.values())
-        cat = "international" if countries[cu] != countries[cv] else "domestic"
-        eid = f"c{i}"
-        strength = math.sqrt(n / wmax)
-        edge = {
-            "id": eid,
-            "from": cu,
-            "to": cv,
-            "width": round(1.0 + 9.0 * strength, 2),
-            # Faint when few ties, so that the strong links stand out of a dense map.
-            "color": {"color": LINE_STYLE[cat][0], "opacity": round(0.25 + 0.75 * strength, 2)},
-        }
-        if cat == "international":
-            edge["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.12}
-        edges.append(edge)
-        kinds_text = ", ".join(f"{k} {c}" for k, c in counter.most_common())
-        edge_info[eid] = {"rows": [["ties", f"{n:,} ({kinds_text})"]], "line": cat}
-        cats.append(cat)
+    edges, edge_info, cats = group_lines(pairs, in_view, countries)
     legend = [
         _colour_legend(keys, colours, color_by),
         _size_legend(raw, sizes, size_label),
@@ -993,7 +1040,7 @@ def cities_map(
     total = len(used)
     footnote = f"{len(shown_ids):,} cities, {sum(len(members[c]) for c in shown_ids):,} "
     footnote += "organisations; line width: number of ties. Each country is drawn as its own "
-    footnote += "inset (Mercator, each at its own scale)."
+    footnote += "inset (Mercator, each at its own scale). Outlines: Natural Earth."
     if missing:
         footnote += f" Not shown (no coordinates): {', '.join(missing[:10])}"
         footnote += " …" if len(missing) > 10 else "."
@@ -1013,4 +1060,25 @@ def cities_map(
         physics=False,
         search=search,
         options={"interaction": {"dragNodes": False}},
+        basemap=basemap,
     )
+
+
+def _basemap_frames(insets: Mapping[str, dict[str, Any]], shown: Sequence[str]) -> dict:
+    """Country outlines (and faint neighbours) projected into each inset, for the page."""
+    frames = []
+    for country, inset in insets.items():
+        project = inset["project"]
+        around = [c for c in NEIGHBOURS.get(country, ()) if c not in shown or c != country]
+        shapes = []
+        for code, rings in outlines([country, *around]).items():
+            flat = []
+            for ring in rings:
+                pts = [project(lon, lat) for lon, lat in ring]
+                flat.append([round(v, 1) for p in pts for v in p])
+            shapes.append({"country": code, "main": code == country, "rings": flat})
+        shapes.sort(key=lambda s: s["main"])  # the country itself on top
+        frames.append(
+            {"country": country, "box": [round(v, 1) for v in inset["box"]], "shapes": shapes}
+        )
+    return {"frames": frames, "attribution": "Natural Earth (public domain) via world-atlas"}

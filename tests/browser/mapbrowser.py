@@ -105,3 +105,68 @@ def no_alert(driver) -> bool:
     except NoAlertPresentException:
         return True
     return False
+
+
+#: Reads, from the page, the label boxes the template drew, every visible node's box
+#: (vis-network's getBoundingBox, converted to screen pixels) and the canvas size.
+_LAYOUT_JS = """
+var m = window.graphtwinMap, net = m.network, c = document.querySelector('#gt-network canvas');
+var nodes = m.nodes.get({filter: function (n) { return !n.hidden && n.shape !== 'text'; }});
+var boxes = nodes.map(function (n) {
+  var bb = net.getBoundingBox(n.id);
+  var a = net.canvasToDOM({x: bb.left, y: bb.top});
+  var b = net.canvasToDOM({x: bb.right, y: bb.bottom});
+  return {id: n.id, pr: n.pr, box: [a.x, a.y, b.x, b.y]};
+});
+var labels = m.labels().map(function (l) {
+  return {id: l.id, text: l.text, px: l.px, pr: l.pr, box: l.box};
+});
+return {labels: labels, nodes: boxes, width: c.clientWidth, height: c.clientHeight};
+"""
+
+
+@dataclass
+class LabelCheck:
+    """What the first view shows: labels, and how many break the rules."""
+
+    labels: list[dict[str, Any]]
+    nodes: list[dict[str, Any]]
+    width: float
+    height: float
+    label_overlaps: list[tuple[str, str]]
+    node_overlaps: list[tuple[str, str]]
+    outside: list[str]
+
+    def top_labelled(self, k: int = 10) -> tuple[int, int]:
+        """(labelled among the k most important nodes, how many there are)."""
+        top = sorted(self.nodes, key=lambda n: n["pr"] if n["pr"] is not None else 1e9)[:k]
+        done = {lab["id"] for lab in self.labels}
+        return sum(1 for n in top if n["id"] in done), len(top)
+
+
+def _overlap(a, b, slack: float = 0.5) -> bool:
+    return (
+        a[0] < b[2] - slack and b[0] < a[2] - slack and a[1] < b[3] - slack and b[1] < a[3] - slack
+    )
+
+
+def check_labels(driver) -> LabelCheck:
+    """Label boxes against each other, against every node's box and the canvas edges."""
+    data = driver.execute_script(_LAYOUT_JS)
+    labels, nodes = data["labels"], data["nodes"]
+    w, h = data["width"], data["height"]
+    label_overlaps = [
+        (a["id"], b["id"])
+        for i, a in enumerate(labels)
+        for b in labels[i + 1 :]
+        if _overlap(a["box"], b["box"])
+    ]
+    node_overlaps = [
+        (lab["id"], n["id"]) for lab in labels for n in nodes if _overlap(lab["box"], n["box"])
+    ]
+    outside = [
+        lab["id"]
+        for lab in labels
+        if lab["box"][0] < 0 or lab["box"][1] < 0 or lab["box"][2] > w or lab["box"][3] > h
+    ]
+    return LabelCheck(labels, nodes, w, h, label_overlaps, node_overlaps, outside)

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from mapbrowser import canvas_ink, no_alert, open_map
+from mapbrowser import canvas_ink, check_labels, no_alert, open_map
 
 from graphtwin.analysis.projection import graph_from_bundle
 from graphtwin.ingest import read_bundle
@@ -28,7 +28,19 @@ pytestmark = pytest.mark.browser
 XSS_NAME = "<img src=x onerror=alert(1)>"
 XSS_CITY = "<script>alert(2)</script>"
 XSS_REASON = "<b onmouseover=alert(3)>shared</b> partner"
-VIEWS = ("network", "network-large", "city-pair", "ego", "cities")
+JS_SOURCE = "javascript:alert(5)"
+KOREAN = "세종테크노파크"
+VIEWS = (
+    "network",
+    "network-large",
+    "city-pair",
+    "ego",
+    "cities",
+    "large-city-pair",
+    "large-ego",
+    "large-cities",
+    "large-aggregate",
+)
 
 
 @pytest.fixture(scope="module")
@@ -47,13 +59,18 @@ def graph():
     bundle.organisations.append(
         Organisation("xss-city-org", "Harmless Ltd", "firm", XSS_CITY, "GB")
     )
+    bundle.organisations.append(
+        Organisation("kr-name", f"{KOREAN} (Sejong Technopark)", "agency", "Sejong", "KR")
+    )
     bundle.ties += [
-        Tie("xss-org", belfast[0], "project", start="2021"),
-        Tie("xss-org", sejong[0], "mou", start="2022", evidence=XSS_NAME),
+        Tie("xss-org", belfast[0], "project", start="2021", source_url="https://example.org/p"),
+        Tie("xss-org", sejong[0], "mou", start="2022", evidence=XSS_NAME, source_url=JS_SOURCE),
         Tie("xss-city-org", "xss-org", "meeting"),
+        Tie("kr-name", sejong[0], "meeting", start="2023", evidence="met at Sejong"),
     ]
     g = graph_from_bundle(bundle)
     g.vs["gt_pagerank"] = g.pagerank(weights="weight")
+    g["test_ties"] = bundle.ties
     return g
 
 
@@ -70,6 +87,7 @@ def big_graph():
     hubs = [o.id for o in bundle.organisations[:40]]
     bundle.ties += [Tie("xss-org", h, "project") for h in hubs]
     g = graph_from_bundle(bundle)
+    g["test_ties"] = bundle.ties
     g.vs["gt_pagerank"] = g.pagerank(weights="weight")
     return g
 
@@ -99,7 +117,16 @@ def map_files(graph, big_graph, artifacts) -> dict[str, Path]:
         ),
         "ego": ego_map(graph, "xss-org", hops=2, dataset="demo"),
         "cities": cities_map(graph, dataset="demo"),
+        "large-city-pair": city_pair_map(big_graph, "London", "Seoul", dataset="synthetic"),
+        "large-ego": ego_map(big_graph, "xss-org", dataset="synthetic 2,000"),
+        "large-cities": cities_map(big_graph, dataset="synthetic 2,000"),
+        "large-aggregate": network_map(big_graph, max_nodes=2001, dataset="synthetic 2,000"),
     }
+    assert maps["large-aggregate"].view == "aggregate"
+    for view, m in maps.items():
+        m.add_evidence(
+            (big_graph if view.startswith(("large", "network-")) else graph)["test_ties"]
+        )
     return {view: m.write(folder / f"{view}.html") for view, m in maps.items()}
 
 
@@ -131,11 +158,14 @@ def test_loads_offline_and_draws(browser, map_files, artifacts, view):
     assert ink > 0.005 * total, f"canvas nearly blank: {ink} of {total} pixels painted"
     legend = browser.find_element("id", "gt-legend").text
     assert "Colour" in legend and "Size" in legend and "Lines" in legend
+    if "cities" in view:
+        assert browser.execute_script("return window.graphtwinMap.data.basemap.frames.length") == 2
     title = browser.find_element("id", "gt-title").text
     assert title and browser.find_element("id", "gt-subtitle").text
     footnote = browser.find_element("id", "gt-footnote").text
     if view == "network-large":
         assert footnote.startswith("Showing 300 of 2,001 organisations")
+    assert browser.find_element("id", "gt-counts").text.endswith("ties shown.")
     time.sleep(0.2)
     shot = artifacts / "maps" / f"{view}.png"
     browser.save_screenshot(str(shot))
@@ -150,7 +180,167 @@ def _node_for(view: str) -> tuple[str, str]:
     return "xss-org", XSS_NAME
 
 
+SHOTS = Path("/work/wt/maps-shots")
+
+
 @pytest.mark.parametrize("view", VIEWS)
+def test_first_view_labels_are_readable(browser, map_files, artifacts, view):
+    """Measured on the page: the top organisations are labelled, no label box overlaps
+    another or any node's box (vis-network's getBoundingBox), none leaves the canvas."""
+    open_map(browser, map_files[view])
+    check = check_labels(browser)
+    labelled, top = check.top_labelled(10)
+    print(
+        f"{view}: {len(check.labels)} labels on {len(check.nodes)} nodes "
+        f"({check.width}x{check.height} px canvas); top 10 labelled {labelled}/{top}; "
+        f"label overlaps {len(check.label_overlaps)}, label-node overlaps "
+        f"{len(check.node_overlaps)}, outside {len(check.outside)}"
+    )
+    assert check.label_overlaps == []
+    assert check.node_overlaps == []
+    assert check.outside == []
+    assert labelled == top == min(10, len(check.nodes))
+    assert min(lab["px"] for lab in check.labels) >= 12
+    assert browser.execute_script("return document.fonts.check('14px \"Noto Sans CJK KR\"')")
+    browser.save_screenshot(str(artifacts / "maps" / f"{view}-first-view.png"))
+    if SHOTS.is_dir():
+        browser.save_screenshot(str(SHOTS / f"{view}.png"))
+
+
+def test_korean_names_are_labelled_on_real_glyphs(browser, map_files):
+    open_map(browser, map_files["network"])
+    labels = {lab["id"]: lab for lab in check_labels(browser).labels}
+    assert labels["kr-name"]["text"].startswith(KOREAN)
+    # Noto Sans CJK draws the seven syllables wider than seven fallback boxes would be.
+    width = browser.execute_script(
+        "var c = document.createElement('canvas').getContext('2d');"
+        "c.font = '14px \"Noto Sans CJK KR\"'; return c.measureText(arguments[0]).width;",
+        KOREAN,
+    )
+    assert width > 7 * 10
+
+
+def _edge_with(browser, text: str) -> str:
+    return browser.execute_script(
+        "var m = window.graphtwinMap, q = arguments[0]; return m.edges.getIds()"
+        ".filter(function (id) {"
+        " var t = m.tooltipFor('edge', id, true); return t && t.textContent.indexOf(q) >= 0;"
+        "})[0] || null;",
+        text,
+    )
+
+
+def test_tie_tooltip_shows_its_evidence(browser, map_files):
+    open_map(browser, map_files["network"])
+    text = "Innovation Twins is delivered by Connected Places Catapult"
+    eid = _edge_with(browser, text)
+    assert eid, "no line tooltip carries the demo evidence"
+    tip = browser.execute_script(
+        "return window.graphtwinMap.tooltipFor('edge', arguments[0]).textContent", eid
+    )
+    assert "funding" in tip and "source: context:000_0baf54a575720707.txt" in tip
+    assert "weight" in tip and "years" in tip
+
+
+def test_only_http_sources_become_links(browser, map_files):
+    open_map(browser, map_files["city-pair"])
+    eid = _edge_with(browser, JS_SOURCE)
+    assert eid
+    browser.execute_script("window.graphtwinMap.showDetails('edge', arguments[0])", eid)
+    details = browser.find_element("id", "gt-details")
+    assert JS_SOURCE in details.text  # shown, as text
+    hrefs = browser.execute_script(
+        "return Array.from(document.querySelectorAll('a')).map(function (a) {"
+        " return a.getAttribute('href'); })"
+    )
+    assert not [h for h in hrefs if h and not h.startswith("https://")], hrefs
+    https = _edge_with(browser, "https://example.org/p")
+    browser.execute_script("window.graphtwinMap.showDetails('edge', arguments[0])", https)
+    link = browser.find_element("css selector", "#gt-details a")
+    assert link.get_attribute("href") == "https://example.org/p"
+    assert link.get_attribute("rel") == "noopener noreferrer"
+    assert no_alert(browser)
+
+
+def _expected(data: dict, lo: int, hi: int, undated: bool, skip: str = "") -> tuple[int, int]:
+    """(lines, ties) that should pass a year range, from the page's own data."""
+    lines = ties = 0
+    for info in data["edgeInfo"].values():
+        ok = 0
+        for t in info.get("ties", []):
+            kind, s, e, n = t[0], t[1], t[2], t[4]
+            if kind == skip:
+                continue
+            if s is None and e is None:
+                ok += n if undated else 0
+            elif (s if s is not None else e) <= hi and (e if e is not None else s) >= lo:
+                ok += n
+        lines += ok > 0
+        ties += ok
+    return lines, ties
+
+
+def test_year_and_kind_filters_hide_ties_and_update_counts(browser, map_files, artifacts):
+    open_map(browser, map_files["network"])
+    data = browser.execute_script("return window.graphtwinMap.data")
+    counts = "return window.graphtwinCounts"
+    everything = browser.execute_script(counts)
+    assert everything["lines"] == everything["linesAll"] == len(data["edges"])
+    browser.execute_script("window.graphtwinMap.setYears(2022, 2022)")
+    c = browser.execute_script(counts)
+    assert (c["lines"], c["ties"]) == _expected(data, 2022, 2022, True)
+    browser.execute_script("window.graphtwinMap.setUndated(false)")
+    c = browser.execute_script(counts)
+    lines, ties = _expected(data, 2022, 2022, False)
+    assert (c["lines"], c["ties"]) == (lines, ties) and 0 < lines < everything["lines"]
+    hidden = browser.execute_script(
+        "return window.graphtwinMap.edges.get().filter(function (e) { return e.hidden; }).length"
+    )
+    assert hidden == len(data["edges"]) - lines
+    footer = browser.find_element("id", "gt-counts").text
+    assert f"{lines} of {everything['linesAll']} lines" in footer
+    browser.save_screenshot(str(artifacts / "maps" / "network-2022-only.png"))
+    browser.execute_script("window.graphtwinMap.setUndated(true)")
+    browser.execute_script("window.graphtwinMap.setYears(2000, 2030)")
+    browser.execute_script("window.graphtwinMap.setKind('meeting', false)")
+    c = browser.execute_script(counts)
+    assert (c["lines"], c["ties"]) == _expected(data, 2000, 2030, True, skip="meeting")
+    assert c["ties"] < everything["ties"]
+
+
+def test_png_export_is_twice_the_screen(browser, map_files, artifacts):
+    import base64
+    import struct
+
+    open_map(browser, map_files["city-pair"])
+    url = browser.execute_script("return window.graphtwinMap.exportPNG(2)")
+    assert url.startswith("data:image/png;base64,")
+    png = base64.b64decode(url.split(",", 1)[1])
+    width, height = struct.unpack(">II", png[16:24])
+    css = browser.execute_script(
+        "var c = document.querySelector('#gt-network canvas');"
+        "return [c.clientWidth, c.clientHeight]"
+    )
+    assert (width, height) == (2 * css[0], 2 * css[1])
+    assert len(png) > 20_000
+    (artifacts / "maps" / "city-pair-export.png").write_bytes(png)
+    # The page is back to its own resolution afterwards.
+    ratio = browser.execute_script("return window.graphtwinMap.network.canvas.pixelRatio")
+    assert ratio == 1
+
+
+def test_a_group_opens_into_its_organisations(browser, map_files):
+    open_map(browser, map_files["large-aggregate"])
+    before = browser.execute_script("return window.graphtwinCounts")
+    gid = browser.execute_script("return window.graphtwinMap.nodes.getIds()[0]")
+    browser.execute_script("window.graphtwinMap.openGroup(arguments[0])", gid)
+    after = browser.execute_script("return window.graphtwinCounts")
+    assert after["nodes"] > before["nodes"] and after["lines"] > before["lines"]
+    check = check_labels(browser)
+    assert check.label_overlaps == [] and check.outside == []
+
+
+@pytest.mark.parametrize("view", VIEWS[:5])
 def test_hostile_names_stay_text(browser, map_files, artifacts, view):
     load = open_map(browser, map_files[view])
     assert no_alert(browser)
@@ -226,7 +416,8 @@ def test_introduction_reasons_are_text(browser, map_files):
     assert len(texts) == 2
     assert any(XSS_REASON in t for t in texts)
     dashed = browser.execute_script(
-        "return window.graphtwinMap.edges.get().filter(function (e) { return e.dashes; }).length"
+        "return window.graphtwinMap.edges.get().filter(function (e) {"
+        " return e.id.charAt(0) === 'p' && e.dashes; }).length"
     )
     assert dashed == 2
     assert no_alert(browser)
