@@ -5,6 +5,8 @@
 // Top-N per group without ordered collect() (Ladybug does not keep ORDER BY inside
 // collect): an organisation's rank is 1 + the number of distinct higher tie counts in
 // its city. Organisations without ties are left out.
+// Run: graphtwin query --name most_connected_per_city -p top=5 -p country=KR
+// Neo4j Browser: set the parameters first with  :params {top: 5, country: 'KR'}
 MATCH (o:Organisation)-[:LOCATED_IN]->(c:City)
 WHERE ($country = '' OR c.country = $country)
 WITH c, o, COUNT { MATCH (o)-[:COLLABORATES_WITH|PARTNERS_WITH|FUNDS|MEMBER_OF|PART_OF|RELATED_TO|SUCCEEDS|ENGAGED_WITH]-(:Organisation) } AS ties

@@ -1,6 +1,8 @@
 // name: org_profile
 // description: One organisation: kind, city, country, sectors, number of ties, partners and partners in other countries.
 // param: org_id STRING example=qub — the organisation id
+// Run: graphtwin query --name org_profile -p org_id=qub
+// Neo4j Browser: set the parameters first with  :params {org_id: 'qub'}
 MATCH (o:Organisation {id: $org_id})-[:LOCATED_IN]->(c:City)
 OPTIONAL MATCH (o)-[:ACTIVE_IN]->(s:Sector)
 WITH o, c, collect(s.id) AS sectors

@@ -4,6 +4,8 @@
 // param: city_b STRING example=Sejong — second city
 // param: country_a STRING default="" example=GB — country code of city_a, if the name is ambiguous
 // param: country_b STRING default="" example=KR — country code of city_b, if the name is ambiguous
+// Run: graphtwin query --name sector_overlap_between_cities -p city_a=Belfast -p city_b=Sejong -p country_a=GB -p country_b=KR
+// Neo4j Browser: set the parameters first with  :params {city_a: 'Belfast', city_b: 'Sejong', country_a: 'GB', country_b: 'KR'}
 MATCH (ca:City)<-[:LOCATED_IN]-(a:Organisation)-[:ACTIVE_IN]->(s:Sector)
 WHERE ca.name = $city_a AND ($country_a = '' OR ca.country = $country_a)
 WITH s, count(DISTINCT a.id) AS orgs_a

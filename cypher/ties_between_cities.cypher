@@ -5,6 +5,8 @@
 // param: country_a STRING default="" example=GB — country code of city_a, if the name is ambiguous
 // param: country_b STRING default="" example=KR — country code of city_b, if the name is ambiguous
 // Ties are matched without direction; each tie is listed once, from city_a's side.
+// Run: graphtwin query --name ties_between_cities -p city_a=Belfast -p city_b=Sejong -p country_a=GB -p country_b=KR
+// Neo4j Browser: set the parameters first with  :params {city_a: 'Belfast', city_b: 'Sejong', country_a: 'GB', country_b: 'KR'}
 MATCH (ca:City)<-[:LOCATED_IN]-(a:Organisation)-[t:COLLABORATES_WITH|PARTNERS_WITH|FUNDS|MEMBER_OF|PART_OF|RELATED_TO|SUCCEEDS|ENGAGED_WITH]-(b:Organisation)-[:LOCATED_IN]->(cb:City)
 WHERE ca.name = $city_a AND cb.name = $city_b
   AND ($country_a = '' OR ca.country = $country_a)

@@ -45,10 +45,10 @@ def _fresh_store_path(out: Path) -> Path:
 def demo(ctx: click.Context, out: Path, top: int) -> None:
     """Load the UK–Korea Innovation Twins demo data, analyse it and draw maps.
 
-    The demo data (35 organisations, 71 ties) is built only from sourced public
-    statements about the programme; every tie carries its evidence and source
-    (graphtwin/data/demo/SOURCES.md). The store is created fresh in the output folder,
-    so the commands printed at the end can be re-run against it.
+    The demo data (35 organisations, 69 ties) is built only from sourced public
+    statements about the programme; every tie carries its evidence and the public
+    page that states it (graphtwin/data/demo/SOURCES.md). The store is created fresh
+    in the output folder, so the commands printed at the end can be re-run against it.
 
     \b
     Examples:

@@ -11,6 +11,7 @@ import csv
 import re
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -62,6 +63,57 @@ def test_every_tie_has_evidence_and_source(ties):
     for i, t in enumerate(ties, start=2):
         assert t["evidence"].strip(), f"ties.csv:{i}: no evidence"
         assert t["source_url"].strip(), f"ties.csv:{i}: no source_url"
+
+
+def _is_public_page(url: str) -> bool:
+    """An absolute http(s) address of a page, not only a site's home page."""
+    parts = urlsplit(url)
+    return (
+        parts.scheme in ("http", "https")
+        and "." in parts.netloc
+        and (parts.path.strip("/") != "" or parts.query != "")
+        and " " not in url
+    )
+
+
+#: What a citation of a local file looks like (the copies the facts were taken from).
+LOCAL_FILE = re.compile(r"context:|twinning-facts|\.txt\b|\.md\b|file:|^/|^\.", re.IGNORECASE)
+
+
+def test_every_tie_cites_a_public_page_not_a_local_file(ties):
+    for i, t in enumerate(ties, start=2):
+        url = t["source_url"]
+        assert _is_public_page(url), f"ties.csv:{i}: source_url {url!r} is not a public page"
+        assert not LOCAL_FILE.search(url), f"ties.csv:{i}: source_url names a local file"
+        assert not LOCAL_FILE.search(t["evidence"]), f"ties.csv:{i}: evidence names a local file"
+
+
+def test_public_page_check_rejects_local_and_home_page_citations():
+    assert _is_public_page("https://minutes.belfastcity.gov.uk/mgAi.aspx?ID=65918")
+    assert _is_public_page("https://ror.org/03hab3x36")
+    for bad in (
+        "context:001_1294d4b215bcc5ed.txt (Belfast City Council minutes)",
+        "twinning-facts.md (no source named for this statement)",
+        "https://www.sjsori.com",
+        "https://smartcity.go.kr/",
+        "file:///work/shared/context/000.txt",
+    ):
+        assert not (_is_public_page(bad) and not LOCAL_FILE.search(bad)), bad
+
+
+def test_every_organisation_source_cites_a_public_page(orgs):
+    for i, o in enumerate(orgs, start=2):
+        urls = [w.rstrip(";") for w in o["source"].split() if w.startswith("http")]
+        assert urls, f"organisations.csv:{i}: source {o['source']!r} cites no page"
+        assert all(_is_public_page(u) for u in urls), f"organisations.csv:{i}: {urls}"
+        assert not LOCAL_FILE.search(o["source"]), f"organisations.csv:{i}: local file"
+
+
+def test_sources_md_links_every_cited_page(ties, orgs):
+    text = (demo_bundle_path() / "SOURCES.md").read_text(encoding="utf-8")
+    cited = {t["source_url"] for t in ties}
+    cited |= {w.rstrip(";") for o in orgs for w in o["source"].split() if w.startswith("http")}
+    assert [u for u in sorted(cited) if f"]({u})" not in text] == []
 
 
 def test_every_tie_endpoint_exists_and_kind_is_canonical(ties, by_id):
