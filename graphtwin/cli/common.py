@@ -72,15 +72,30 @@ def top_option(help: str, *, minimum: int = 0, name: str = "top", **attrs: Any) 
     )
 
 
+#: The ``-o`` value that means standard output.
+STDOUT = "-"
+
+
 def output_option(help: str, **path: bool) -> Callable[[F], F]:
-    """A required ``-o/--output`` path; ``path`` narrows it (``file_okay=False``, ...)."""
+    """A required ``-o/--output`` path; ``path`` narrows it (``file_okay=False``, ...).
+
+    ``-`` passes through unchecked as ``Path("-")``: commands that can write to standard
+    output compare ``str(output) == STDOUT`` (see :func:`open_output`).
+    """
     return click.option(
         "-o",
         "--output",
         required=True,
-        type=click.Path(path_type=Path, **path),
+        type=click.Path(path_type=Path, allow_dash=True, **path),
         help=help,
     )
+
+
+def open_output(output: Path) -> Any:
+    """A text stream for ``output``: standard output for ``-``, else the file (UTF-8)."""
+    if str(output) == STDOUT:
+        return click.get_text_stream("stdout")
+    return click.open_file(str(output), "w", encoding="utf-8", atomic=True)
 
 
 def output_format(ctx: click.Context, fmt: str | None) -> str:
@@ -88,9 +103,10 @@ def output_format(ctx: click.Context, fmt: str | None) -> str:
     return fmt or (ctx.obj or {}).get("fmt", "table")
 
 
-def db_target(ctx: click.Context) -> str:
-    """The store selector from the global --db / GRAPHTWIN_DB."""
-    return (ctx.obj or {}).get("db", "graphtwin.db")
+def db_target(ctx: click.Context) -> str | None:
+    """The global --db, or None: then :func:`graphtwin.store.open_store` takes
+    GRAPHTWIN_DB, else NEO4J_URI, else ./graphtwin.db (the order of Neo4j's own tools)."""
+    return (ctx.obj or {}).get("db")
 
 
 def open_target(ctx: click.Context, *, read_only: bool = False) -> GraphStore:

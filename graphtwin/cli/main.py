@@ -7,6 +7,7 @@ Subcommands are loaded lazily (``module:attribute``) so that ``graphtwin --help`
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import sys
 
@@ -71,17 +72,18 @@ class LazyGroup(click.Group):
         "  graphtwin validate my-bundle/       # check a bundle, list every problem\n"
         "  graphtwin load my-bundle/           # upsert it into ./graphtwin.db\n"
         "  graphtwin bridges Belfast Sejong    # who connects the two cities\n"
-        "  graphtwin --db bolt://localhost:7687 queries"
+        "  graphtwin --db bolt://localhost:7687 queries\n\n"
+        "Store selection, first found wins: --db, then the environment variable "
+        "GRAPHTWIN_DB, then NEO4J_URI (as other Neo4j tools read it), then ./graphtwin.db."
     ),
 )
 @click.option(
     "--db",
-    envvar="GRAPHTWIN_DB",
-    default="graphtwin.db",
-    show_default=True,
+    default=None,
+    metavar="PATH|URI",
     help="Store: a path (embedded LadybugDB) or a bolt:// / neo4j:// / neo4j+s:// URI "
     "(Neo4j; credentials from NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE). "
-    "Env: GRAPHTWIN_DB.",
+    "Without --db: $GRAPHTWIN_DB, else $NEO4J_URI, else ./graphtwin.db.",
 )
 @click.option(
     "--format",
@@ -94,7 +96,7 @@ class LazyGroup(click.Group):
 @click.option("--quiet", "-q", is_flag=True, help="No progress or notes on stderr.")
 @click.version_option(__version__, prog_name="graphtwin")
 @click.pass_context
-def cli(ctx: click.Context, db: str, fmt: str, quiet: bool) -> None:
+def cli(ctx: click.Context, db: str | None, fmt: str, quiet: bool) -> None:
     """graphtwin: who can carry collaboration between two cities, and which cities to twin.
 
     Load stakeholder data (organisations, cities, sectors, ties) into a graph store,

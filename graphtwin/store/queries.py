@@ -53,12 +53,28 @@ _FALSE = {"false", "no", "0", "off"}
 _DASHES = (" — ", " -- ", " – ")
 
 
-def cypher_dir() -> Path:
-    """The folder of the named queries: GRAPHTWIN_CYPHER_DIR, else the repository's cypher/."""
-    env = os.environ.get("GRAPHTWIN_CYPHER_DIR")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[2] / "cypher"
+def cypher_dirs() -> list[Path]:
+    """The folders of the named queries, later ones overriding earlier ones by name.
+
+    The library shipped in the package (``graphtwin/cypher``, built from the repository's
+    ``cypher/``; in a source checkout the repository folder itself), then every folder of
+    ``GRAPHTWIN_CYPHER_DIR`` (``os.pathsep``-separated), which adds a user's own queries.
+    """
+    package = Path(__file__).resolve().parents[1]
+    shipped = package / "cypher"
+    folders = [shipped if shipped.is_dir() else package.parent / "cypher"]
+    env = os.environ.get("GRAPHTWIN_CYPHER_DIR", "")
+    folders += [Path(f) for f in env.split(os.pathsep) if f]
+    return folders
+
+
+def _load_all(folder: Path | None) -> dict[str, NamedQuery]:
+    if folder is not None:
+        return _load(str(folder))
+    out: dict[str, NamedQuery] = {}
+    for f in cypher_dirs():
+        out.update(_load(str(f)))
+    return out
 
 
 @dataclass(frozen=True)
@@ -272,7 +288,7 @@ def _load(folder: str) -> dict[str, NamedQuery]:
 
 def list_queries(folder: Path | None = None) -> list[NamedQuery]:
     """All named queries, sorted by name."""
-    return [q for _, q in sorted(_load(str(folder or cypher_dir())).items())]
+    return [q for _, q in sorted(_load_all(folder).items())]
 
 
 def get_query(name: str, folder: Path | None = None) -> NamedQuery:
@@ -283,7 +299,7 @@ def get_query(name: str, folder: Path | None = None) -> NamedQuery:
     ...
     graphtwin.errors.QueryError: no named query 'org_profil'; did you mean org_profile?
     """
-    queries = _load(str(folder or cypher_dir()))
+    queries = _load_all(folder)
     if name in queries:
         return queries[name]
     close = difflib.get_close_matches(name, list(queries), n=3, cutoff=0.5)
