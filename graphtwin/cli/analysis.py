@@ -20,6 +20,7 @@ from graphtwin.cli.common import (
     emit,
     emit_data,
     format_option,
+    is_quiet,
     note,
     open_target,
     option_group,
@@ -173,6 +174,7 @@ def centrality(
     """
     from graphtwin.analysis.bridging import resolve_city
     from graphtwin.analysis.centrality import centrality as run
+    from graphtwin.progress import StderrProgress
 
     wanted = list(dict.fromkeys(metrics)) or list(METRICS)
     weights = _weights(tie_weights)
@@ -180,7 +182,13 @@ def centrality(
         g = _project(ctx, store, tie_kinds)
         start = time.perf_counter()
         df = run(
-            g, wanted, weights=weights, exact=True if exact else None, pivots=pivots, seed=seed
+            g,
+            wanted,
+            weights=weights,
+            exact=True if exact else None,
+            pivots=pivots,
+            seed=seed,
+            progress=StderrProgress(enabled=not is_quiet(ctx)),
         )
         note(ctx, f"computed {', '.join(wanted)} in {time.perf_counter() - start:.1f}s")
         if write_back:
