@@ -31,16 +31,18 @@ Example:
     >>> for part in top["reason"].split("; "):
     ...     print(part)
     links Belfast (A) with Sejong (C)
+    on 50% of Belfast–Sejong shortest paths, between Belfast (A) and Sejong (C, D)
+    sole route for 50% of the Belfast–Sejong pairs
+    representative for 1 untied Belfast–Sejong pair
     articulation point (2 parts)
     2 bridge ties
-    on 50% of Belfast–Sejong shortest paths
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import igraph as ig
 import numpy as np
@@ -61,6 +63,17 @@ from graphtwin.analysis.centrality import (
     base_frame,
     choose_pivots,
 )
+from graphtwin.analysis.pair_evidence import (
+    DEPENDENCE_CANDIDATES,
+    bare_graph,
+    dependence,
+    dependence_sources,
+    distance_matrix,
+    pair_roles,
+    pair_score,
+    pair_two_paths,
+    path_partners,
+)
 from graphtwin.analysis.projection import simple_view
 from graphtwin.errors import GraphtwinError
 
@@ -69,13 +82,8 @@ GROUPINGS: tuple[str, ...] = ("city", "country", "sector")
 #: Group of organisations without a sector when grouping by sector.
 NO_SECTOR = "(no sector)"
 
-#: Components of the combined bridge score (each enters as a percentile rank).
-SCORE_COMPONENTS: tuple[str, ...] = (
-    "cross_betweenness",
-    "brokerage_z",
-    "openness",
-    "participation",
-)
+#: At most this many explained rows get their path partners named (one BFS each).
+MAX_PARTNER_ROWS = 25
 
 
 # --------------------------------------------------------------------------------------
@@ -172,11 +180,9 @@ def cross_group_betweenness(
     n = h.vcount()
     out = np.zeros(n)
     if pair is not None:
-        a, b = (np.asarray(x, dtype=np.int64) for x in pair)
-        if len(a) > len(b):
-            a, b = b, a
-        exact_here = True if (exact is None and n <= limit) else exact
-        sources, info = choose_pivots(a, exact_here, pivots, seed, 0, h.ecount())
+        a, b, sources, info = pair_sources(
+            h, pair, exact=exact, pivots=pivots, seed=seed, limit=limit
+        )
         if len(a) == 0 or len(b) == 0:
             return out, info
         raw = np.asarray(
@@ -203,6 +209,26 @@ def cross_group_betweenness(
         )
     out *= n / len(sources)
     return out / cross_pairs, info
+
+
+def pair_sources(
+    h: ig.Graph,
+    pair: tuple[np.ndarray, np.ndarray],
+    *,
+    exact: bool | None = None,
+    pivots: int | None = None,
+    seed: int = 0,
+    limit: int = EXACT_LIMIT,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, PathSampling]:
+    """(smaller city, other city, source vertices, sampling) of a city pair's path share:
+    every member of the smaller city, or seeded pivots from it (see
+    :func:`cross_group_betweenness`)."""
+    a, b = (np.asarray(x, dtype=np.int64) for x in pair)
+    if len(a) > len(b):
+        a, b = b, a
+    exact_here = True if (exact is None and h.vcount() <= limit) else exact
+    sources, info = choose_pivots(a, exact_here, pivots, seed, 0, h.ecount())
+    return a, b, sources, info
 
 
 # --------------------------------------------------------------------------------------
@@ -477,26 +503,12 @@ def bridge_edges(h: ig.Graph) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------
 
 
-def percentile_rank(values: np.ndarray) -> np.ndarray:
-    """Share of the other organisations with a strictly lower value (0..1; NaN counts as lowest).
-
-    >>> percentile_rank(np.array([0.0, 0.0, 2.0, 5.0])).tolist()
-    [0.0, 0.0, 0.6666666666666666, 1.0]
-    """
-    x = np.asarray(values, dtype=float)
-    n = len(x)
-    if n <= 1:
-        return np.zeros(n)
-    x = np.where(np.isnan(x), -np.inf, x)
-    below = np.searchsorted(np.sort(x), x, side="left")
-    return below / (n - 1)
-
-
 @dataclass(frozen=True)
 class _Context:
     labels: list[str]
     pair: tuple[str, str] | None
     pair_members: tuple[np.ndarray, np.ndarray] | None
+    partners: dict[int, tuple[list[int], list[int]]] = field(default_factory=dict)
 
 
 def bridges(
@@ -512,24 +524,34 @@ def bridges(
     explain: int = 25,
     simple: ig.Graph | None = None,
 ) -> pd.DataFrame:
-    """Every organisation's bridging metrics, a combined ``bridge_score`` and reasons.
+    """Every organisation's bridging metrics, a ``bridge_score`` and reasons.
 
     ``by`` picks the groups (city, country or primary sector) for brokerage,
     participation and, without ``pair``, cross-group betweenness. ``pair`` names two
-    cities (see :func:`resolve_city`); cross-group betweenness then counts only their
-    shortest paths, and organisations that neither lie on such a path nor are tied to both
-    cities (or, inside one city, to the other) score 0.
+    cities (see :func:`resolve_city`); then the ranking uses only evidence about that
+    pair (:mod:`graphtwin.analysis.pair_evidence`):
 
-    bridge_score = mean of the percentile ranks (:func:`percentile_rank`) of
-    cross_betweenness, brokerage_z (mean z of the representative, gatekeeper and liaison
-    roles, NaN read as 0), openness (1 - constraint; isolates 0) and participation.
+    - ``cross_betweenness``: share of the A–B shortest paths through the organisation;
+    - ``pair_two_paths`` / ``pair_role``: untied A–B pairs it brokers directly (a–v–b),
+      as ``liaison`` (in neither city) or ``representative`` (in one of them);
+    - ``dependence``: share of A–B pairs whose every shortest path runs through it
+      (the top :data:`~graphtwin.analysis.pair_evidence.DEPENDENCE_CANDIDATES` by path
+      share; NaN for the others);
+    - ``connects_pair``: path share > 0 or at least one A–B two-path.
 
-    Returns all organisations sorted by bridge_score (highest first; with a pair, those
-    that connect it before those that do not), with their ``group``; with a pair,
-    ``connects_pair`` flags the organisations that connect the two cities (the others
-    score 0). The first
-    ``explain`` rows get a one-line ``reason``. ``df.attrs`` holds ``sampling``
-    (:class:`~graphtwin.analysis.centrality.PathSampling`), ``by`` and ``pair`` (labels).
+    bridge_score = path share + 0.01 × mean(dependence, two-paths / (|A|·|B|))
+    (:func:`~graphtwin.analysis.pair_evidence.pair_score`): the path share decides, the
+    other pair terms only break near-ties. Without a pair the same with cross-group
+    paths and the cross-group brokerage share (representative, gatekeeper, liaison).
+    Brokerage z-scores, constraint, effective size, participation and cut points are
+    context columns: they never lift an organisation. Organisations that do not connect
+    the pair score 0 and come last.
+
+    Returns all organisations, best first, with their ``group``; the first ``explain``
+    rows get a one-line ``reason``. ``df.attrs`` holds ``sampling``
+    (:class:`~graphtwin.analysis.centrality.PathSampling`), ``by``, ``pair`` (labels)
+    and, with a pair, ``connecting`` (how many organisations connect it) and
+    ``dependence_sources``.
     """
     h = simple if simple is not None else simple_view(g, weights)
     labels = group_labels(h, by)
@@ -557,69 +579,124 @@ def bridges(
     df.insert(len(BASE_COLUMNS), "cross_betweenness", cross)
     z = df[[f"z_{r}" for r in CROSS_ROLES]].to_numpy(dtype=float)
     df["brokerage_z"] = np.nan_to_num(z, nan=0.0).mean(axis=1) if len(df) else []
-    openness = 1.0 - df["constraint"].to_numpy(dtype=float)
-    openness = np.where(np.isnan(openness), 0.0, openness)
-    parts = [
-        percentile_rank(cross),
-        percentile_rank(df["brokerage_z"].to_numpy(dtype=float)),
-        percentile_rank(openness),
-        percentile_rank(df["participation"].to_numpy(dtype=float)),
-    ]
-    score = np.mean(parts, axis=0) if len(df) else np.zeros(0)
-    if members is not None:
-        connects = _connects_pair(weighted, members, cross)
-        score = np.where(connects, score, 0.0)
-        df["connects_pair"] = connects
-    df.insert(len(BASE_COLUMNS), "bridge_score", score)
     df["group"] = labels
-    keys = (
-        ["bridge_score", "connects_pair", "cross_betweenness"]
-        if members is not None
-        else [
-            "bridge_score",
-            "cross_betweenness",
-        ]
-    )
+    partners: dict[int, tuple[list[int], list[int]]] = {}
+    if members is not None:
+        score, partners = _pair_columns(
+            h, df, members, cross, exact=exact, pivots=pivots, seed=seed, limit=limit,
+            explain=explain,
+        )  # fmt: skip
+        keys = ["connects_pair", "bridge_score", "cross_betweenness", "pair_two_paths"]
+    else:
+        n = h.vcount()
+        sizes = np.bincount(codes).astype(float) if n else np.zeros(0)
+        cross_pairs = (n * n - float((sizes**2).sum())) / 2.0
+        brokered = df[list(CROSS_ROLES)].to_numpy(dtype=float).sum(axis=1) / 2.0
+        share = brokered / cross_pairs if cross_pairs > 0 else np.zeros(n)
+        score = pair_score(cross, np.zeros(n), share)
+        keys = ["bridge_score", "cross_betweenness"]
+    df.insert(len(BASE_COLUMNS), "bridge_score", score)
     df = df.sort_values(keys, ascending=False, kind="stable")
     order = df.index.to_numpy()
-    context = _Context(labels, pair_labels, members)
+    context = _Context(labels, pair_labels, members, partners)
     reasons: list[str | None] = [None] * len(df)
     for pos, v in enumerate(order[: max(explain, 0)]):
         reasons[pos] = explain_bridge(h, int(v), df.loc[v], context)
     df["reason"] = reasons
     df = df.reset_index(drop=True)
     df.attrs.update(sampling=info, by=by, pair=pair_labels)
+    if members is not None:
+        df.attrs["connecting"] = int(df["connects_pair"].sum())
     return df
 
 
-def _connects_pair(
-    adj: sp.csr_matrix, members: tuple[np.ndarray, np.ndarray], cross: np.ndarray
-) -> np.ndarray:
-    """True for organisations on an A–B shortest path, tied to both cities, or inside one
-    city with a tie into the other."""
-    n = adj.shape[0]
-    in_a = np.zeros(n, dtype=bool)
-    in_b = np.zeros(n, dtype=bool)
-    in_a[members[0]] = True
-    in_b[members[1]] = True
-    to_a = np.asarray(adj @ in_a.astype(float)).ravel() > 0
-    to_b = np.asarray(adj @ in_b.astype(float)).ravel() > 0
-    return (cross > 0) | (to_a & to_b) | (in_a & to_b) | (in_b & to_a)
+def _pair_columns(
+    h: ig.Graph,
+    df: pd.DataFrame,
+    members: tuple[np.ndarray, np.ndarray],
+    cross: np.ndarray,
+    *,
+    exact: bool | None,
+    pivots: int | None,
+    seed: int,
+    limit: int,
+    explain: int,
+) -> tuple[np.ndarray, dict[int, tuple[list[int], list[int]]]]:
+    """Add the pair evidence columns to ``df`` (vertex order); return the pair score and
+    the path partners (A side, B side) of the organisations to explain."""
+    n = h.vcount()
+    ma, mb = members
+    two = pair_two_paths(h, ma, mb)
+    roles = pair_roles(n, ma, mb)
+    _, other, sources, _ = pair_sources(
+        h, members, exact=exact, pivots=pivots, seed=seed, limit=limit
+    )
+    connects = (cross > 0) | (two > 0)
+    order = np.lexsort((-two, -cross))
+    candidates = order[:DEPENDENCE_CANDIDATES][connects[order[:DEPENDENCE_CANDIDATES]]]
+    dep_sources = dependence_sources(sources, h.ecount(), seed)
+    bare = bare_graph(h)
+    base = distance_matrix(bare, dep_sources, other)
+    dep = np.full(n, np.nan)
+    dep[candidates] = dependence(bare, dep_sources, other, candidates, base)
+    brokered = two / max(len(ma) * len(mb), 1)
+    score = np.where(connects, pair_score(cross, dep, brokered), 0.0)
+    df["pair_two_paths"] = two
+    df["pair_role"] = np.where(two > 0, roles, "")
+    df["dependence"] = dep
+    df["connects_pair"] = connects
+    df.attrs["dependence_sources"] = len(dep_sources)
+    # Path partners of the rows that will be explained (best first, connecting only).
+    partners: dict[int, tuple[list[int], list[int]]] = {}
+    ranked = np.lexsort((-two, -cross, -score))
+    explained = [int(v) for v in ranked[: max(explain, 0)] if connects[v]][:MAX_PARTNER_ROWS]
+    a_first = len(ma) <= len(mb)  # pair_sources draws from the smaller city
+    for v in explained if len(dep_sources) else []:
+        from_small, from_other = path_partners(bare, v, dep_sources, other, base)
+        partners[v] = (from_small, from_other) if a_first else (from_other, from_small)
+    return score, partners
 
 
 def short_name(name: str) -> str:
-    """A short form for reasons: a trailing acronym in brackets, else the name without it.
+    """A short form for reasons: a trailing bracket when it abbreviates the name, else the
+    name without the bracket.
+
+    The bracket abbreviates the name when each of its words is either a word of the name
+    or an acronym (capitals and digits) whose letters follow the capitals of the name in
+    order, and at least one word is such an acronym. A bracket that names a
+    place, a country or anything else (``Samsung Electronics (South Korea)``) never
+    replaces the name.
 
     >>> short_name("Invest Northern Ireland (Invest NI)")
     'Invest NI'
     >>> short_name("Sejong City (Sejong Special Self-Governing City government)")
     'Sejong City'
+    >>> short_name("Samsung Electronics (South Korea)")
+    'Samsung Electronics'
     """
     m = re.match(r"^(.+?)\s*\(([^()]+)\)\s*$", name)
     if not m:
         return name
-    inner = m.group(2).strip()
-    return inner if len(inner) <= 12 and len(inner.split()) <= 2 else m.group(1)
+    outer, inner = m.group(1).strip(), m.group(2).strip()
+    return inner if _abbreviates(inner, outer) else outer
+
+
+def _abbreviates(inner: str, outer: str) -> bool:
+    words = re.findall(r"[\w'&]+", outer)
+    lower = {w.lower() for w in words}
+    initials = re.sub(r"[^A-Z0-9]", "", outer)
+    acronyms = 0
+    for token in inner.split():
+        if token.lower() in lower and not token.isupper():
+            continue
+        letters = re.sub(r"[^A-Z0-9]", "", token)
+        if len(letters) < 2 or letters != re.sub(r"[^A-Za-z0-9]", "", token).upper():
+            return False
+        it = iter(initials)
+        if not all(ch in it for ch in letters):
+            return False
+        acronyms += 1
+    return acronyms > 0
 
 
 def _names(h: ig.Graph, vertices: list[int], shown: int = 2) -> str:
@@ -629,30 +706,28 @@ def _names(h: ig.Graph, vertices: list[int], shown: int = 2) -> str:
 
 
 def explain_bridge(h: ig.Graph, v: int, row: pd.Series, context: _Context) -> str:
-    """One line on why organisation ``v`` bridges: the groups and partners it links, then
-    flags (articulation point, bridge ties, share of the pair's shortest paths or its
-    strongest cross-group brokerage role).
+    """One line on why organisation ``v`` bridges.
 
-    Example output: ``links Belfast (Belfast City Council, QUB) with Sejong (Sejong
-    Technopark); articulation point (2 parts); on 40% of Belfast–Sejong shortest paths``.
+    With a city pair: the A-side and B-side partners it is tied to, its share of the
+    A–B shortest paths with the A and B organisations at their ends, the pairs that
+    depend on it, the A–B pairs it brokers directly, then cut-point flags. Example:
+    ``links Belfast (Belfast City Council, QUB) with Sejong (Sejong Technopark); on 40%
+    of Belfast–Sejong shortest paths, between Belfast (Invest NI +3 more) and Sejong
+    (Sejong City +2 more); sole route for 25% of the pairs; articulation point (2 parts)``.
+    Without a pair: the groups and partners it links, cut-point flags and its strongest
+    cross-group brokerage role.
     """
     labels = context.labels
-    weight_of: dict[int, float] = {}
-    for e in h.incident(v):
-        edge = h.es[e]
-        u = edge.target if edge.source == v else edge.source
-        weight_of[u] = weight_of.get(u, 0.0) + float(edge["weight"])
-    by_group: dict[str, list[int]] = {}
-    for u in sorted(weight_of, key=lambda u: (-weight_of[u], str(h.vs[u]["name"]))):
-        by_group.setdefault(labels[u], []).append(u)
-    group_weight = {gname: sum(weight_of[u] for u in us) for gname, us in by_group.items()}
-    lead = context.pair if context.pair is not None else (labels[v],)
-    first = [p for p in lead if p in by_group]
+    by_group = _partners_by_group(h, v, labels)
+    if context.pair is not None:
+        return _explain_pair(h, v, row, context, by_group)
+    group_weight = {gname: w for gname, (_, w) in by_group.items()}
+    first = [labels[v]] if labels[v] in by_group else []
     rest = sorted(
         (gname for gname in by_group if gname not in first), key=lambda x: (-group_weight[x], x)
     )
     ordered = first + rest
-    shown = [f"{gname} ({_names(h, by_group[gname])})" for gname in ordered[:3]]
+    shown = [f"{gname} ({_names(h, by_group[gname][0])})" for gname in ordered[:3]]
     more = len(ordered) - 3
     if not shown:
         text = "no ties"
@@ -663,18 +738,83 @@ def explain_bridge(h: ig.Graph, v: int, row: pd.Series, context: _Context) -> st
         text = "links " + shown[0] + " with " + " and ".join(shown[1:])
         if more > 0:
             text += f" (+{more} more groups)"
-    flags = [text]
+    flags = [text, *_cut_flags(row)]
+    best = max(CROSS_ROLES, key=lambda r: np.nan_to_num(float(row[f"z_{r}"]), nan=-np.inf))
+    zb = float(row[f"z_{best}"])
+    if np.isfinite(zb) and zb >= 2.0 and int(row[best]) > 0:
+        flags.append(f"{best} for {int(row[best])} pairs (z {zb:.1f})")
+    return "; ".join(flags)
+
+
+def _partners_by_group(
+    h: ig.Graph, v: int, labels: list[str]
+) -> dict[str, tuple[list[int], float]]:
+    """v's partners per group, strongest tie first, with the group's summed tie weight."""
+    weight_of: dict[int, float] = {}
+    for e in h.incident(v):
+        edge = h.es[e]
+        u = edge.target if edge.source == v else edge.source
+        weight_of[u] = weight_of.get(u, 0.0) + float(edge["weight"])
+    by_group: dict[str, list[int]] = {}
+    for u in sorted(weight_of, key=lambda u: (-weight_of[u], str(h.vs[u]["name"]))):
+        by_group.setdefault(labels[u], []).append(u)
+    return {gname: (us, sum(weight_of[u] for u in us)) for gname, us in by_group.items()}
+
+
+def _cut_flags(row: pd.Series) -> list[str]:
+    flags = []
     if bool(row["articulation"]):
         flags.append(f"articulation point ({int(row['cut_parts'])} parts)")
     if int(row["bridge_ties"]) > 0:
         k = int(row["bridge_ties"])
         flags.append(f"{k} bridge tie{'s' if k != 1 else ''}")
+    return flags
+
+
+def share_text(x: float) -> str:
+    """A share as a percentage that never shows a non-zero share as 0%.
+
+    >>> share_text(0.346), share_text(0.004), share_text(0.00002), share_text(0.0)
+    ('35%', '0.4%', '<0.1%', '0%')
+    """
+    if x <= 0:
+        return "0%"
+    if x >= 0.01:
+        return f"{x:.0%}"
+    return f"{x:.1%}" if x >= 0.001 else "<0.1%"
+
+
+def _explain_pair(
+    h: ig.Graph,
+    v: int,
+    row: pd.Series,
+    context: _Context,
+    by_group: dict[str, tuple[list[int], float]],
+) -> str:
+    assert context.pair is not None
+    la, lb = context.pair
+    tied = [f"{c} ({_names(h, by_group[c][0])})" for c in (la, lb) if c in by_group]
+    if len(tied) == 2:
+        flags = [f"links {tied[0]} with {tied[1]}"]
+    elif tied:
+        missing = lb if tied[0].startswith(f"{la} (") else la
+        flags = [f"tied to {tied[0]}, not to {missing}"]
+    else:
+        flags = [f"no tie in {la} or {lb}"]
     cross = float(row["cross_betweenness"])
-    if context.pair is not None and cross > 0:
-        flags.append(f"on {cross:.0%} of {context.pair[0]}–{context.pair[1]} shortest paths")
-    elif context.pair is None:
-        best = max(CROSS_ROLES, key=lambda r: np.nan_to_num(float(row[f"z_{r}"]), nan=-np.inf))
-        zb = float(row[f"z_{best}"])
-        if np.isfinite(zb) and zb >= 2.0 and int(row[best]) > 0:
-            flags.append(f"{best} for {int(row[best])} pairs (z {zb:.1f})")
-    return "; ".join(flags)
+    if cross > 0:
+        text = f"on {share_text(cross)} of {la}–{lb} shortest paths"
+        side_a, side_b = context.partners.get(v, ([], []))
+        if side_a and side_b:
+            text += f", between {la} ({_names(h, side_a)}) and {lb} ({_names(h, side_b)})"
+        flags.append(text)
+    dep = float(row["dependence"])
+    if np.isfinite(dep) and dep > 0:
+        flags.append(f"sole route for {share_text(dep)} of the {la}–{lb} pairs")
+    two = int(row["pair_two_paths"])
+    if two > 0:
+        noun = "pair" if two == 1 else "pairs"
+        flags.append(f"{row['pair_role']} for {two:,} untied {la}–{lb} {noun}")
+    if not bool(row["connects_pair"]):
+        flags.append(f"carries no {la}–{lb} connection")
+    return "; ".join(flags + _cut_flags(row))

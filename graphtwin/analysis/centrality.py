@@ -30,6 +30,7 @@ Example:
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -38,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from graphtwin.analysis.projection import simple_view
+from graphtwin.progress import ProgressFn
 
 #: Columns that start every analysis table, in this order.
 BASE_COLUMNS: tuple[str, ...] = ("id", "name", "city", "country", "kind")
@@ -57,6 +59,8 @@ CENTRALITY_METRICS: tuple[str, ...] = (
 EXACT_LIMIT = 5000
 #: Default number of seeded source pivots for sampled path metrics.
 DEFAULT_PIVOTS = 500
+#: Sources per progress report of betweenness.
+PROGRESS_CHUNK = 250
 #: Default pivots are lowered so that pivots × ties stays within this budget (one pivot
 #: costs one breadth-first search over all ties), but never below :data:`MIN_PIVOTS`.
 PIVOT_BUDGET = 125_000_000
@@ -162,6 +166,7 @@ def betweenness(
     seed: int = 0,
     limit: int = EXACT_LIMIT,
     normalized: bool = True,
+    progress: ProgressFn | None = None,
 ) -> tuple[np.ndarray, PathSampling]:
     """Betweenness (Freeman 1977; Brandes 2001) counting hops, exact or pivot-sampled.
 
@@ -170,6 +175,7 @@ def betweenness(
     unbiased estimate of the exact value. ``normalized`` divides by (n-1)(n-2)/2, the
     number of pairs of other vertices, as networkx ``betweenness_centrality`` does.
     ``g`` must be simple (see ``simple_view``): parallel ties would count as extra paths.
+    With ``progress``, sources are taken :data:`PROGRESS_CHUNK` at a time and reported.
 
     >>> betweenness(ig.Graph([(0, 1), (1, 2)]))[0].tolist()
     [0.0, 1.0, 0.0]
@@ -178,10 +184,16 @@ def betweenness(
     sources, info = choose_pivots(range(n), exact, pivots, seed, limit, g.ecount())
     if n == 0:
         return np.zeros(0), info
-    if info.exact:
+    if info.exact and progress is None:
         raw = np.asarray(g.betweenness(directed=False), dtype=float)
     else:
-        raw = np.asarray(g.betweenness(directed=False, sources=sources.tolist()), dtype=float)
+        raw = np.zeros(n)
+        step = PROGRESS_CHUNK if progress else len(sources)
+        for start in range(0, len(sources), step):
+            block = sources[start : start + step]
+            raw += np.asarray(g.betweenness(directed=False, sources=block.tolist()), dtype=float)
+            if progress:
+                progress(start + len(block), len(sources), "betweenness")
         raw *= n / len(sources)
     if normalized and n > 2:
         raw *= 2.0 / ((n - 1) * (n - 2))
@@ -196,6 +208,7 @@ def harmonic(
     seed: int = 0,
     limit: int = EXACT_LIMIT,
     chunk: int = 64,
+    progress: ProgressFn | None = None,
 ) -> tuple[np.ndarray, PathSampling]:
     """Harmonic closeness (Marchiori & Latora 2000): mean of 1/d(v, u) over the other u.
 
@@ -211,15 +224,19 @@ def harmonic(
     sources, info = choose_pivots(range(n), exact, pivots, seed, limit, g.ecount())
     if n <= 1:
         return np.zeros(n), info
-    if info.exact:
+    if info.exact and progress is None:
         return np.asarray(g.harmonic_centrality(normalized=True), dtype=float), info
     total = np.zeros(n)
     for start in range(0, len(sources), chunk):
+        if progress:
+            progress(start, len(sources), "harmonic closeness")
         block = sources[start : start + chunk].tolist()
         d = np.asarray(g.distances(source=block), dtype=float)
         with np.errstate(divide="ignore"):
             inv = np.where((d > 0) & np.isfinite(d), 1.0 / d, 0.0)
         total += inv.sum(axis=0)
+    if progress:
+        progress(len(sources), len(sources), "harmonic closeness")
     others = np.full(n, float(len(sources)))
     others[sources] -= 1.0  # a pivot is not its own source
     return np.divide(total, others, out=np.zeros(n), where=others > 0), info
@@ -235,6 +252,7 @@ def centrality(
     seed: int = 0,
     limit: int = EXACT_LIMIT,
     simple: ig.Graph | None = None,
+    progress: ProgressFn | None = None,
 ) -> pd.DataFrame:
     """Centrality table: base columns, then one column per metric in ``metrics``.
 
@@ -242,7 +260,8 @@ def centrality(
     (default: the projection's weights). ``exact``/``pivots``/``seed``/``limit`` control
     betweenness and harmonic closeness (see :func:`choose_pivots`); how they were computed
     is in ``df.attrs["sampling"]`` (a :class:`PathSampling`). Pass ``simple`` to reuse an
-    already collapsed graph. Rows are in vertex order.
+    already collapsed graph; ``progress`` reports the path metrics source by source.
+    Rows are in vertex order.
     """
     wanted = list(metrics) if metrics else list(CENTRALITY_METRICS)
     unknown = [m for m in wanted if m not in CENTRALITY_METRICS]
@@ -261,14 +280,14 @@ def centrality(
         elif metric == "pagerank":
             df["pagerank"] = _pagerank(h, w)
         elif metric == "eigenvector":
-            df["eigenvector"] = _eigenvector(h, w)
+            df["eigenvector"] = _eigenvector(h, w, seed)
         elif metric == "harmonic":
             df["harmonic"], sampling = harmonic(
-                h, exact=exact, pivots=pivots, seed=seed, limit=limit
+                h, exact=exact, pivots=pivots, seed=seed, limit=limit, progress=progress
             )
         elif metric == "betweenness":
             df["betweenness"], sampling = betweenness(
-                h, exact=exact, pivots=pivots, seed=seed, limit=limit
+                h, exact=exact, pivots=pivots, seed=seed, limit=limit, progress=progress
             )
         elif metric == "coreness":
             df["coreness"] = np.asarray(h.coreness(), dtype=np.int64) if n else []
@@ -283,18 +302,68 @@ def _pagerank(h: ig.Graph, w: list[float] | None) -> np.ndarray:
     return np.asarray(h.pagerank(directed=False, damping=DAMPING, weights=w), dtype=float)
 
 
-def _eigenvector(h: ig.Graph, w: list[float] | None) -> np.ndarray:
-    """Weighted eigenvector centrality (Bonacich 1972), scaled so the maximum is 1.
+def _eigenvector(h: ig.Graph, w: list[float] | None, seed: int = 0) -> np.ndarray:
+    """Weighted eigenvector centrality (Bonacich 1972), per connected component.
 
-    On a disconnected graph the leading eigenvector lives on the component with the
-    largest eigenvalue; organisations elsewhere score (near) 0. Graphs without ties: 0.
+    On a connected graph: the leading eigenvector, scaled so the maximum is 1. On a
+    disconnected graph the leading eigenvector is not unique when components tie for the
+    largest eigenvalue, so each component gets its own leading eigenvector (max 1),
+    multiplied by its eigenvalue over the largest eigenvalue of any component: the
+    strongest component(s) reach 1, weaker ones score lower, identical components score
+    identically, whatever the vertex order. Isolates and graphs without ties: 0.
+    ARPACK's start vector comes from igraph's random generator (Python's ``random``),
+    seeded with ``seed`` here, so the same seed gives the same digits.
+
+    >>> two_triangles = ig.Graph([(0, 1), (1, 2), (2, 0), (3, 4), (4, 5), (5, 3)], n=7)
+    >>> _eigenvector(two_triangles, None).round(9).tolist()
+    [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0]
     """
+    n = h.vcount()
+    out = np.zeros(n)
     if h.ecount() == 0:
-        return np.zeros(h.vcount())
-    import warnings
+        return out
+    weights = np.asarray(w if w is not None else [1.0] * h.ecount(), dtype=float)
+    members = h.connected_components().membership
+    comps: dict[int, list[int]] = {}
+    for v, c in enumerate(members):
+        comps.setdefault(c, []).append(v)
+    eigenvalue: dict[int, float] = {}
+    state = random.getstate()
+    random.seed(seed)
+    try:
+        _component_vectors(h, weights, comps, out, eigenvalue)
+    finally:
+        random.setstate(state)
+    largest = max(eigenvalue.values(), default=0.0)
+    if largest <= 0:
+        return out
+    for c, vs in comps.items():
+        if c in eigenvalue:
+            out[vs] *= eigenvalue[c] / largest
+    return out + 0.0  # no negative zeros
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # "not meaningful if disconnected"
-        values = np.asarray(h.eigenvector_centrality(weights=w), dtype=float)
-    top = values.max()
-    return values / top if top > 0 else values
+
+def _component_vectors(
+    h: ig.Graph,
+    weights: np.ndarray,
+    comps: dict[int, list[int]],
+    out: np.ndarray,
+    eigenvalue: dict[int, float],
+) -> None:
+    """Each component's leading eigenvector (max 1) into ``out``, its eigenvalue into
+    ``eigenvalue``."""
+    for c, vs in comps.items():
+        if len(vs) == 1:
+            continue
+        if len(vs) == 2:
+            eid = h.get_eid(vs[0], vs[1])
+            out[vs] = 1.0
+            eigenvalue[c] = float(weights[eid])
+            continue
+        sub = h.induced_subgraph(vs)
+        sub_w = weights[[h.get_eid(*(vs[i] for i in e.tuple)) for e in sub.es]].tolist()
+        vec, value = sub.eigenvector_centrality(weights=sub_w, return_eigenvalue=True)
+        vec = np.maximum(np.asarray(vec, dtype=float), 0.0)
+        top = vec.max()
+        out[vs] = vec / top if top > 0 else vec
+        eigenvalue[c] = float(value)

@@ -73,14 +73,27 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from graphtwin.analysis.config import TWINS_COMPONENTS, Config, TwinsConfig, load_config
+from graphtwin.analysis.config import (
+    SPHERES,
+    TWINS_COMPONENTS,
+    Config,
+    TwinsConfig,
+    load_config,
+)
 from graphtwin.analysis.potential import LinkIndex
+from graphtwin.analysis.twins_evidence import count_lower_bound, evidence_level, shrink
 from graphtwin.errors import GraphtwinError
 from graphtwin.model import HELIX, ORG_KINDS, TRIPLE_HELIX
 from graphtwin.progress import ProgressFn, no_progress
 
 #: Vertex attribute read for city centrality when present (written by ``centrality``).
 PAGERANK_ATTR = "gt_pagerank"
+
+#: Common non-ISO country codes and the ISO 3166 alpha-2 code meant.
+ISO_HINTS: dict[str, str] = {"UK": "GB", "EL": "GR", "ROK": "KR", "KOR": "KR", "GBR": "GB"}
+
+#: Components that need sectors; reported missing when the data has none.
+SECTOR_COMPONENTS: tuple[str, ...] = ("synergy", "complementarity")
 
 #: Rows of the untied-pair Adamic–Adar product processed at once.
 AA_CHUNK_ROWS = 2_000
@@ -134,7 +147,7 @@ def _cosine_rows(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 class _Cities:
-    """Per-city figures for the cities of the two countries (all cities for incidence)."""
+    """Per-city counts for the cities of the graph (all cities, for the incidence)."""
 
     def __init__(self, g: ig.Graph, ix: LinkIndex, cfg: TwinsConfig) -> None:
         n = g.vcount()
@@ -154,44 +167,93 @@ class _Cities:
             if c is not None and c not in self.country:
                 self.country[c] = countries[v]
                 self.name[c] = g.vs[v]["city"]
+        codes = {c: i for i, c in enumerate(sorted({str(x) for x in self.country.values()}))}
+        self.country_code = np.array([codes[str(self.country[c])] for c in self.all_ids])
+        self.country_names = {i: c for c, i in codes.items()}
         info = g["cities"] if "cities" in g.attributes() else {}
         self.population = {c: (info.get(c) or {}).get("population") for c in self.all_ids}
-        # Kinds and spheres per city
-        kinds = ix.kinds
-        self.kinds: dict[int, set[str]] = {i: set() for i in range(len(self.all_ids))}
-        sphere_counts = np.zeros((len(self.all_ids), ix.M.shape[0]))
+        # Kinds per city (counts over ORG_KINDS) and their triple-helix spheres
+        kind_pos = {k: i for i, k in enumerate(ORG_KINDS)}
+        self.kind_counts = np.zeros((len(self.all_ids), len(ORG_KINDS)))
         for v in has:
-            ci = self.col[v]
-            self.kinds[ci].add(kinds[v])
-            sphere_counts[ci, ix.sphere[v]] += 1
-        self.sphere_share = sphere_counts / np.maximum(sphere_counts.sum(axis=1, keepdims=True), 1)
+            self.kind_counts[self.col[v], kind_pos.get(ix.kinds[v], kind_pos["other"])] += 1
+        self.kinds: dict[int, set[str]] = {
+            i: {ORG_KINDS[k] for k in np.flatnonzero(row)} for i, row in enumerate(self.kind_counts)
+        }
+        sphere_of = {s: i for i, s in enumerate(SPHERES)}
+        self.kind_sphere = np.zeros((len(ORG_KINDS), len(SPHERES)))
+        for k, kind in enumerate(ORG_KINDS):
+            self.kind_sphere[k, sphere_of[HELIX[kind]]] = 1.0
         # Centrality: PageRank on the simple weighted graph (or the written-back score).
         pr = self._pagerank(g, ix)
         self.pr_sum = np.asarray(self.C.T @ pr).ravel()
-        total_orgs = max(n, 1)
-        self.pr_per_org = np.divide(
-            self.pr_sum * total_orgs,
-            self.n_orgs,
-            out=np.zeros_like(self.pr_sum),
-            where=self.n_orgs > 0,
-        )
-        # Sector location quotients
-        counts = np.asarray((self.C.T @ ix.S).todense())  # cities × sectors
-        self.sector_counts = counts
-        share = counts / np.maximum(self.n_orgs[:, None], 1)
+        self.total_orgs = max(n, 1)
+        # Sectors: each city's sector memberships (an organisation active in two sectors
+        # counts in both) and the reference composition (its country's, or the graph's).
+        self.sector_counts = np.asarray((self.C.T @ ix.S).todense())  # cities × sectors
+        self.sector_totals = self.sector_counts.sum(axis=1)
         if cfg.lq_reference == "graph":
-            ref_counts = np.asarray(ix.S.sum(axis=0)).ravel()
-            ref = np.tile(ref_counts / max(n, 1), (len(self.all_ids), 1))
+            ref = self.sector_counts.sum(axis=0) / max(self.sector_totals.sum(), 1)
+            self.reference = np.tile(ref, (len(self.all_ids), 1))
         else:
-            ref = np.zeros_like(share)
-            by_country: dict[str, list[int]] = {}
-            for c, i in pos.items():
-                by_country.setdefault(self.country[c], []).append(i)
-            for idxs in by_country.values():
-                tot = self.n_orgs[idxs].sum()
-                ref[idxs] = counts[idxs].sum(axis=0) / max(tot, 1)
-        self.lq = np.divide(share, ref, out=np.zeros_like(share), where=ref > 0)
-        self.specialised = (self.lq >= cfg.specialisation_lq) & (counts > 0)
+            self.reference = np.zeros_like(self.sector_counts, dtype=float)
+            for grp in np.unique(self.country_code):
+                idxs = np.flatnonzero(self.country_code == grp)
+                tot = self.sector_totals[idxs].sum()
+                self.reference[idxs] = self.sector_counts[idxs].sum(axis=0) / max(tot, 1)
+        self.raw = self.profile(cfg, shrunk=False)
+        self.shrunk = self.profile(cfg, shrunk=True)
+
+    def profile(self, cfg: TwinsConfig, shrunk: bool) -> dict[str, Any]:
+        """Per-city shares behind capacity, synergy and complementarity: as observed, or
+        shrunk towards the country's (:func:`~graphtwin.analysis.twins_evidence.shrink`).
+
+        ``presence`` (kinds) and ``helix`` (spheres) are the chance that the city has an
+        organisation of that kind or sphere: 0/1 as observed, 1 - (1 - share)^n shrunk.
+        """
+        n = self.n_orgs
+        if shrunk:
+            kind_share, m_kind = shrink(self.kind_counts, n, self.country_code)
+            composition, m_sector = shrink(
+                self.sector_counts, self.sector_totals, self.country_code
+            )
+            m_city = np.full(len(n), m_kind)
+            presence = 1.0 - (1.0 - kind_share) ** n[:, None]
+            sphere_share = kind_share @ self.kind_sphere
+            sphere_presence = 1.0 - (1.0 - sphere_share) ** n[:, None]
+            pr_per_org = (self.pr_sum * self.total_orgs + m_city) / (n + m_city)
+            m_sec = np.full(len(n), m_sector)
+            reliability = {
+                "kinds": n / (n + m_city),
+                "sectors": self.sector_totals / (self.sector_totals + m_sec),
+            }
+        else:
+            m_kind = m_sector = 0.0
+            nn = np.maximum(n, 1)[:, None]
+            kind_share = self.kind_counts / nn
+            composition = self.sector_counts / np.maximum(self.sector_totals, 1)[:, None]
+            presence = (self.kind_counts > 0).astype(float)
+            sphere_share = kind_share @ self.kind_sphere
+            sphere_presence = (self.kind_counts @ self.kind_sphere > 0).astype(float)
+            pr_per_org = np.divide(
+                self.pr_sum * self.total_orgs, n, out=np.zeros_like(self.pr_sum), where=n > 0
+            )
+            reliability = {"kinds": np.ones_like(n), "sectors": np.ones_like(n)}
+        ref = self.reference
+        lq = np.divide(composition, ref, out=np.ones_like(composition), where=ref > 0)
+        lq[self.sector_totals == 0] = 1.0  # no sector: no profile (flat), not "below all"
+        specialised = (lq >= cfg.specialisation_lq) & (self.sector_counts > 0)
+        helix_cols = [SPHERES.index(s) for s in TRIPLE_HELIX]
+        return {
+            "presence": presence,
+            "sphere_share": sphere_share,
+            "helix": sphere_presence[:, helix_cols],
+            "pr_per_org": pr_per_org,
+            "lq": lq,
+            "specialised": specialised,
+            "prior": {"kinds": m_kind, "sectors": m_sector},
+            "reliability": reliability,
+        }
 
     @staticmethod
     def _pagerank(g: ig.Graph, ix: LinkIndex) -> np.ndarray:
@@ -240,9 +302,11 @@ def twins(
     present = sorted({c for c in g.vs["country"] if c})
     for c in (c1, c2):
         if c not in present:
+            hint = ISO_HINTS.get(c)
+            did_you_mean = f"; did you mean {hint}?" if hint in present else ""
             raise GraphtwinError(
                 f"no organisations in country {c!r}; countries in the graph: "
-                f"{', '.join(present) or 'none'}"
+                f"{', '.join(present) or 'none'} (ISO 3166 codes){did_you_mean}"
             )
     if min_orgs < 1:
         raise GraphtwinError(f"--min-orgs must be at least 1, got {min_orgs}")
@@ -296,66 +360,77 @@ def twins(
     best_aa = _best_adamic_adar(ix, ct, ia, ib)
     progress(3, 5, "twins: best untied pairs")
 
-    # Capacity
-    parts = cfg.capacity_parts
-    helix_sets = [
-        {HELIX[k] for k in ct.kinds[i]} & set(TRIPLE_HELIX) for i in range(len(ct.n_orgs))
-    ]
-    helix_n = np.array([len(s) for s in helix_sets], dtype=float)
-    kinds_n = np.array([len(ct.kinds[i]) for i in range(len(ct.n_orgs))], dtype=float)
-    helix_share = (helix_n[ia][:, None] + helix_n[ib][None, :]) / (2 * len(TRIPLE_HELIX))
-    diversity = (kinds_n[ia][:, None] + kinds_n[ib][None, :]) / (2 * len(ORG_KINDS))
-    largest = max(float(np.max(np.concatenate([na, nb]))), 1.0)
-    size = np.log1p(np.minimum(na[:, None], nb[None, :])) / math.log1p(largest)
-    cent = np.minimum(ct.pr_per_org, 2.0) / 2.0
-    centrality = (cent[ia][:, None] + cent[ib][None, :]) / 2
-    capacity = (
-        parts["helix"] * helix_share
-        + parts["diversity"] * diversity
-        + parts["size"] * size
-        + parts["centrality"] * centrality
-    )
-
-    # Synergy and complementarity
-    synergy = _cosine_rows(ct.lq[ia], ct.lq[ib])
-    sa = ct.specialised[ia].astype(float)
-    sb = ct.specialised[ib].astype(float)
-    shared_spec = sa @ sb.T
-    union_spec = sa.sum(1)[:, None] + sb.sum(1)[None, :] - shared_spec
-    spec_comp = np.divide(
-        union_spec - shared_spec, union_spec, out=np.zeros_like(union_spec), where=union_spec > 0
-    )
-    ka = np.array([[k in ct.kinds[i] for k in ORG_KINDS] for i in ia], dtype=float)
-    kb = np.array([[k in ct.kinds[i] for k in ORG_KINDS] for i in ib], dtype=float)
-    shared_k = ka @ kb.T
-    union_k = ka.sum(1)[:, None] + kb.sum(1)[None, :] - shared_k
-    kind_comp = np.divide(
-        union_k - shared_k, union_k, out=np.zeros_like(union_k), where=union_k > 0
-    )
-    mix_fit = ct.sphere_share[ia] @ ix.M @ ct.sphere_share[ib].T
-    complementarity = (mix_fit + spec_comp + kind_comp) / 3
-
+    # Every component twice: point (as observed) and conservative (thin evidence discounted).
+    has_sectors = bool(ct.sector_counts[np.concatenate([ia, ib])].sum() > 0)
     expected = _expected(g, ix, ct, ia, ib)
-    relational = {
-        k: _adjusted(observed, expected[k], geo, cfg.size_adjust)
-        for k, observed in (("ties", weight), ("paths", paths), ("brokers", brokers))
+    na_, nb_ = na[:, None], nb[None, :]
+    largest = max(float(np.max(np.concatenate([na, nb]))), 1.0)
+    size = np.log1p(np.minimum(na_, nb_)) / math.log1p(largest)
+    lower_ties = np.divide(
+        count_lower_bound(ties), ties, out=np.zeros_like(ties, dtype=float), where=ties > 0
+    )
+    lower_paths = count_lower_bound(paths)
+    aa_factor = np.divide(lower_paths, paths, out=np.zeros_like(lower_paths), where=paths > 0)
+    observed = {
+        "point": {"ties": weight, "paths": paths, "brokers": brokers, "aa": best_aa},
+        "conservative": {
+            "ties": weight * lower_ties,
+            "paths": lower_paths,
+            "brokers": count_lower_bound(brokers),
+            "aa": best_aa * aa_factor,
+        },
     }
-    raw_components = {
-        "capacity": capacity,
-        "synergy": synergy,
-        "complementarity": complementarity,
-        "existing_ties": relational["ties"],
-        "brokers": relational["brokers"],
-    }
-    comps = {k: _minmax(v.ravel()) for k, v in raw_components.items()}
-    comps["proximity"] = 0.5 * _minmax(relational["paths"].ravel()) + 0.5 * _minmax(best_aa.ravel())
+    raw: dict[str, dict[str, np.ndarray]] = {}
+    for version, prof in (("point", ct.raw), ("conservative", ct.shrunk)):
+        rel = {
+            k: _adjusted(observed[version][k], expected[k], geo, cfg.size_adjust)
+            for k in ("ties", "paths", "brokers")
+        }
+        raw[version] = {
+            "capacity": _capacity(prof, ia, ib, size, cfg.capacity_parts),
+            "synergy": _synergy(prof, ia, ib),
+            "complementarity": _complementarity(prof, ix.M, ia, ib),
+            "existing_ties": rel["ties"],
+            "brokers": rel["brokers"],
+            "paths": rel["paths"],
+            "aa": observed[version]["aa"],
+        }
+    scale = {k: float(np.max(v)) if v.size else 0.0 for k, v in raw["point"].items()}
+
+    def normalised(version: str) -> dict[str, np.ndarray]:
+        r = raw[version]
+
+        def by_max(k: str) -> np.ndarray:
+            top = scale[k]
+            x = r[k].ravel() / top if top > 0 else np.zeros(r[k].size)
+            return np.clip(x, 0.0, 1.0)
+
+        out = {k: by_max(k) for k in ("capacity", "synergy", "complementarity")}
+        out["existing_ties"], out["brokers"] = by_max("existing_ties"), by_max("brokers")
+        out["proximity"] = 0.5 * by_max("paths") + 0.5 * by_max("aa")
+        return out
+
+    comps, points = normalised("conservative"), normalised("point")
+    active = [k for k in TWINS_COMPONENTS if has_sectors or k not in SECTOR_COMPONENTS]
+    warnings: list[str] = []
+    if not has_sectors:
+        warnings.append(
+            "no sectors in the data for these cities: synergy and complementarity are "
+            "missing and left out of the score (the other weights are renormalised)"
+        )
     progress(4, 5, "twins: ranking")
 
-    # Composite, rank and stability
+    # Composite (conservative, used for the ranking, and point), rank and stability
     weights = dict(cfg.weights)
-    matrix = np.column_stack([comps[k] for k in TWINS_COMPONENTS])
-    w = np.array([weights[k] for k in TWINS_COMPONENTS])
+    w = np.array([weights[k] for k in active])
+    if w.sum() <= 0:
+        raise GraphtwinError(
+            "every weight left is 0 (synergy and complementarity are missing without "
+            "sectors); give capacity, existing_ties, proximity or brokers a weight"
+        )
+    matrix = np.column_stack([comps[k] for k in active])
     score = matrix @ (w / w.sum())
+    score_point = np.column_stack([points[k] for k in active]) @ (w / w.sum())
     na_names = [ct.name[ct.all_ids[i]] for i in ia]
     nb_names = [ct.name[ct.all_ids[i]] for i in ib]
     pair_a = np.repeat(np.arange(len(ia)), len(ib))
@@ -367,7 +442,7 @@ def twins(
     base_rank = _ranks(score, name_key)
     ranks = [base_rank]
     in_top = []
-    for k in range(len(TWINS_COMPONENTS)):
+    for k in range(len(active)):
         for f in (1 - cfg.perturbation, 1 + cfg.perturbation):
             wp = w.copy()
             wp[k] *= f
@@ -383,16 +458,23 @@ def twins(
         order = order[:top]
     rows: list[dict[str, Any]] = []
     sector_names = [ix.sector_names.get(s, s) for s in ix.sector_ids]
+    prof = ct.shrunk
+    helix_sets = [
+        {HELIX[k] for k in ct.kinds[i]} & set(TRIPLE_HELIX) for i in range(len(ct.n_orgs))
+    ]
     for p in order:
         i, j = int(pair_a[p]), int(pair_b[p])
         ca, cb = int(ia[i]), int(ib[j])
         ida, idb = ct.all_ids[ca], ct.all_ids[cb]
-        spec_a, spec_b = ct.specialised[ca], ct.specialised[cb]
-        strength = np.minimum(ct.lq[ca], ct.lq[cb])
-        shared = _strongest(spec_a & spec_b, strength, sector_names)
-        only_a = _strongest(spec_a & ~spec_b, ct.lq[ca], sector_names)
-        only_b = _strongest(spec_b & ~spec_a, ct.lq[cb], sector_names)
+        spec_a, spec_b = prof["specialised"][ca], prof["specialised"][cb]
+        lq_a, lq_b = prof["lq"][ca], prof["lq"][cb]
+        shared = _strongest(spec_a & spec_b, np.minimum(lq_a, lq_b), sector_names)
+        only_a = _strongest(spec_a & ~spec_b, lq_a, sector_names)
+        only_b = _strongest(spec_b & ~spec_a, lq_b, sector_names)
         broker_names = _broker_names(ix, ct, z, ca, cb)
+        level, thin = evidence_level(
+            int(ties[i, j]), int(brokers[i, j]), int(paths[i, j]), int(na[i]), int(nb[j])
+        )
         row: dict[str, Any] = {
             "rank": int(base_rank[p]),
             "city_a": ct.name[ida],
@@ -400,9 +482,14 @@ def twins(
             "city_b": ct.name[idb],
             "country_b": c2,
             "score": float(score[p]),
+            "score_point": float(score_point[p]),
+            "evidence": level,
+            "thin": thin,
         }
         for k in TWINS_COMPONENTS:
-            row[k] = float(comps[k][p])
+            row[k] = float(comps[k][p]) if k in active else None
+        for k in TWINS_COMPONENTS:
+            row[f"{k}_point"] = float(points[k][p]) if k in active else None
         row["rank_range"] = f"{int(rmin[p])}–{int(rmax[p])}"
         row["rank_stability"] = float(stability[p])
         facts = {
@@ -414,7 +501,7 @@ def twins(
             "shared_specialisations": shared,
             "only_a": only_a,
             "only_b": only_b,
-            "synergy_cosine": float(synergy[i, j]),
+            "synergy_cosine": float(raw["point"]["synergy"][i, j]),
             "ties": int(ties[i, j]),
             "tie_weight": float(weight[i, j]),
             "two_step_paths": int(paths[i, j]),
@@ -424,8 +511,8 @@ def twins(
             "tie_weight_expected": float(expected["ties"][i, j]),
             "top_brokers": broker_names,
         }
-        contrib = {k: w[n] / w.sum() * comps[k][p] for n, k in enumerate(TWINS_COMPONENTS)}
-        top2 = sorted(contrib, key=lambda k: -contrib[k])[:2]
+        contrib = {k: w[n] / w.sum() * comps[k][p] for n, k in enumerate(active)}
+        top2 = [k for k in sorted(contrib, key=lambda k: -contrib[k])[:2] if contrib[k] > 0]
         row["drivers"] = "; ".join(_driver_words(k, facts, row) for k in top2)
         pop_a, pop_b = ct.population.get(ida), ct.population.get(idb)
         row.update(
@@ -441,9 +528,9 @@ def twins(
                 "helix_complete": facts["helix_complete"],
                 "centrality_a": float(100 * ct.pr_sum[ca]),
                 "centrality_b": float(100 * ct.pr_sum[cb]),
-                "centrality_per_org_a": float(ct.pr_per_org[ca]),
-                "centrality_per_org_b": float(ct.pr_per_org[cb]),
-                "synergy_cosine": facts["synergy_cosine"],
+                "centrality_per_org_a": float(ct.raw["pr_per_org"][ca]),
+                "centrality_per_org_b": float(ct.raw["pr_per_org"][cb]),
+                "synergy_cosine": facts["synergy_cosine"] if has_sectors else None,
                 "shared_specialisations": shared,
                 "ties": facts["ties"],
                 "tie_weight": facts["tie_weight"],
@@ -462,7 +549,67 @@ def twins(
     progress(5, 5, "twins: ranking")
     df = pd.DataFrame(rows)
     df.attrs["pairs"] = len(score)
+    df.attrs["warnings"] = warnings
+    df.attrs["components"] = active
+    df.attrs["prior_strength"] = {k: round(m, 2) for k, m in ct.shrunk["prior"].items()}
     return df
+
+
+def _capacity(
+    prof: dict[str, Any], ia: np.ndarray, ib: np.ndarray, size: np.ndarray, parts: dict[str, float]
+) -> np.ndarray:
+    """Capacity of every pair from the cities' profiles (see the module docstring)."""
+    helix = prof["helix"]
+    presence = prof["presence"]
+    helix_share = (helix[ia].sum(1)[:, None] + helix[ib].sum(1)[None, :]) / (2 * len(TRIPLE_HELIX))
+    diversity = (presence[ia].sum(1)[:, None] + presence[ib].sum(1)[None, :]) / (2 * len(ORG_KINDS))
+    cent = np.minimum(prof["pr_per_org"], 2.0) / 2.0
+    centrality = (cent[ia][:, None] + cent[ib][None, :]) / 2
+    return (
+        parts["helix"] * helix_share
+        + parts["diversity"] * diversity
+        + parts["size"] * size
+        + parts["centrality"] * centrality
+    )
+
+
+def _synergy(prof: dict[str, Any], ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
+    """Cosine of the two cities' specialisation profiles LQ - 1 (0 when either is flat
+    or they point apart): a city like its country average has no profile to share."""
+    lq = prof["lq"]
+    cosine = np.clip(_cosine_rows(lq[ia] - 1.0, lq[ib] - 1.0), 0.0, 1.0)
+    return cosine * _attenuation(prof["reliability"]["sectors"], ia, ib)
+
+
+def _attenuation(reliability: np.ndarray, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
+    """sqrt(r_A r_B): how far a comparison of two noisy profiles can be trusted, with r
+    the share of a city's profile that is its own (n / (n + m), 1 as observed); the
+    attenuation of a correlation between two measures of reliability r_A and r_B
+    (Spearman 1904)."""
+    return np.sqrt(np.outer(reliability[ia], reliability[ib]))
+
+
+def _complementarity(
+    prof: dict[str, Any], sphere_matrix: np.ndarray, ia: np.ndarray, ib: np.ndarray
+) -> np.ndarray:
+    """Mean of the helix-mix fit, the exclusive share of specialisations and the expected
+    exclusive share of organisation kinds."""
+    share = prof["sphere_share"]
+    mix_fit = share[ia] @ sphere_matrix @ share[ib].T
+    sa = prof["specialised"][ia].astype(float)
+    sb = prof["specialised"][ib].astype(float)
+    shared_spec = sa @ sb.T
+    union_spec = sa.sum(1)[:, None] + sb.sum(1)[None, :] - shared_spec
+    spec_comp = np.divide(
+        union_spec - shared_spec, union_spec, out=np.zeros_like(union_spec), where=union_spec > 0
+    )
+    pa, pb = prof["presence"][ia], prof["presence"][ib]
+    both = pa @ pb.T
+    union_k = pa.sum(1)[:, None] + pb.sum(1)[None, :] - both
+    kind_comp = np.divide(union_k - both, union_k, out=np.zeros_like(union_k), where=union_k > 0)
+    kinds = _attenuation(prof["reliability"]["kinds"], ia, ib)
+    sectors = _attenuation(prof["reliability"]["sectors"], ia, ib)
+    return ((mix_fit + kind_comp) * kinds + spec_comp * sectors) / 3
 
 
 def _adjusted(observed: np.ndarray, expected: np.ndarray, geo: np.ndarray, how: str) -> np.ndarray:

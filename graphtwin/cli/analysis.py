@@ -20,6 +20,7 @@ from graphtwin.cli.common import (
     emit,
     emit_data,
     format_option,
+    is_quiet,
     note,
     open_target,
     option_group,
@@ -173,6 +174,7 @@ def centrality(
     """
     from graphtwin.analysis.bridging import resolve_city
     from graphtwin.analysis.centrality import centrality as run
+    from graphtwin.progress import StderrProgress
 
     wanted = list(dict.fromkeys(metrics)) or list(METRICS)
     weights = _weights(tie_weights)
@@ -180,7 +182,13 @@ def centrality(
         g = _project(ctx, store, tie_kinds)
         start = time.perf_counter()
         df = run(
-            g, wanted, weights=weights, exact=True if exact else None, pivots=pivots, seed=seed
+            g,
+            wanted,
+            weights=weights,
+            exact=True if exact else None,
+            pivots=pivots,
+            seed=seed,
+            progress=StderrProgress(enabled=not is_quiet(ctx)),
         )
         note(ctx, f"computed {', '.join(wanted)} in {time.perf_counter() - start:.1f}s")
         if write_back:
@@ -240,6 +248,9 @@ BRIDGE_COLUMNS: list[str] = [
     "reason",
     "sampling",
 ]
+
+#: Extra columns of ``bridges CITY_A CITY_B`` (pair evidence).
+PAIR_COLUMNS: list[str] = ["pair_two_paths", "pair_role", "dependence", "connects_pair"]
 
 #: Written-back properties of ``bridges --write-back`` (table column → property).
 BRIDGE_PROPERTIES: dict[str, str] = {
@@ -302,12 +313,16 @@ def bridges(
 
     With CITY_A CITY_B: cross-group betweenness counts only the shortest paths between
     organisations of the two cities. Without: paths between any two groups (--by).
-    Each organisation also gets Gould–Fernandez brokerage roles with sna z-scores,
-    Burt's constraint and effective size, the participation coefficient and whether it
-    is an articulation point or holds bridge ties; bridge_score is the mean of the
-    percentile ranks of cross-group betweenness, cross-group brokerage z, 1 - constraint
-    and participation. Each listed organisation gets a one-line reason. See
-    docs/metrics.md.
+    With a pair the ranking uses only evidence about the pair: the share of the
+    A–B shortest paths through the organisation (cross_betweenness), the share of
+    A–B pairs whose every shortest path runs through it (dependence, for the top 10),
+    and the untied A–B pairs it brokers directly (a–v–b); bridge_score is the path
+    share, the other two only break near-ties (within one percentage point). Only the
+    organisations that carry A–B connections are listed, with how many there are.
+    Gould–Fernandez brokerage z-scores, Burt's constraint and effective size, the
+    participation coefficient and cut points are context columns: they never lift an
+    organisation. Each listed organisation gets a one-line reason naming the A-side and
+    B-side organisations it links. See docs/metrics.md.
 
     \b
     Examples:
@@ -357,41 +372,65 @@ def bridges(
             _write_back(ctx, store, df, BRIDGE_PROPERTIES)
     sampling = df.attrs["sampling"]
     df["sampling"] = sampling.label()
+    connecting, total = df.attrs.get("connecting", 0), len(df)
     if pair_labels:
         df = df[df["connects_pair"]]
     if top:
         df = df.head(top)
-    columns = BRIDGE_COLUMNS + (["connects_pair"] if pair_labels else [])
+    columns = BRIDGE_COLUMNS + (PAIR_COLUMNS if pair_labels else [])
     if emit_data(ctx, _records(df, columns), out, columns):
         return
     what = f"between {pair_labels[0]} and {pair_labels[1]}" if pair_labels else f"by {by}"
+    if pair_labels:
+        click.echo(_connecting_line(pair_labels, connecting, total, len(df)))
     if df.empty:
         click.echo(f"no organisation connects {what}")
         return
-    rows = [
-        {
-            "#": i,
-            "name": r["name"],
-            "city": r["city"],
-            "kind": r["kind"],
-            "score": r["bridge_score"],
-            "cross": r["cross_betweenness"],
-            "liaison": r["liaison"],
-            "gatekeeper": r["gatekeeper"],
-            "represent.": r["representative"],
-            "constraint": r["constraint"],
-            "eff.size": r["effective_size"],
-            "particip.": r["participation"],
-            "cut": bool(r["articulation"]),
-        }
-        for i, r in enumerate(df.to_dict("records"), 1)
-    ]
+    rows = [_table_row(i, r, bool(pair_labels)) for i, r in enumerate(df.to_dict("records"), 1)]
     click.echo(render(rows, "table"))
     click.echo("")
     click.echo(f"Why ({what}):")
     for i, r in enumerate(df.to_dict("records"), 1):
         click.echo(f"{i:>3}. {r['name']}: {r['reason']}")
     click.echo(f"cross-group betweenness: {sampling.describe()}")
+    if pair_labels:
+        sources = df.attrs.get("dependence_sources", 0)
+        click.echo(f"dependence: from {sources:,} {'source' if sources == 1 else 'sources'} "
+                   "in the smaller city, for the top 10 by path share")  # fmt: skip
+
+
+def _connecting_line(pair: tuple[str, str], connecting: int, total: int, shown: int) -> str:
+    """How many organisations carry A–B connections, and how many are listed."""
+    a, b = pair
+    verb = "carries" if connecting == 1 else "carry"
+    text = (
+        f"{connecting:,} of {total:,} organisations {verb} {a}–{b} connections (on an A–B "
+        "shortest path or brokering an untied A–B pair); the others are not listed"
+    )
+    return text + (f"; top {shown:,} shown" if shown < connecting else "")
+
+
+def _table_row(i: int, r: dict[str, Any], pair: bool) -> dict[str, Any]:
+    """One row of the bridges table: pair evidence first, global context after."""
+    from graphtwin.analysis.bridging import share_text
+
+    row: dict[str, Any] = {"#": i, "name": r["name"], "city": r["city"], "kind": r["kind"]}
+    row["score"] = r["bridge_score"]
+    if pair:
+        dep = r["dependence"]
+        row["paths"] = share_text(r["cross_betweenness"])
+        row["sole route"] = "" if dep != dep else share_text(dep)  # NaN: not computed
+        row["A–B pairs brokered"] = f"{r['pair_two_paths']:,} {r['pair_role']}".strip()
+    else:
+        row["cross"] = r["cross_betweenness"]
+        row["liaison"] = r["liaison"]
+        row["gatekeeper"] = r["gatekeeper"]
+        row["represent."] = r["representative"]
+    row["constraint"] = r["constraint"]
+    row["eff.size"] = r["effective_size"]
+    row["particip."] = r["participation"]
+    row["cut"] = bool(r["articulation"])
+    return row
 
 
 def _print_edges(ctx: click.Context, h: ig.Graph, top: int, out: str) -> None:

@@ -184,7 +184,11 @@ def _twins_json() -> list[str]:
         "city_b",
         "country_b",
         "score",
+        "score_point",
+        "evidence",
+        "thin",
         *TWINS_COMPONENTS,
+        *(f"{k}_point" for k in TWINS_COMPONENTS),
         "rank_range",
         "rank_stability",
         "drivers",
@@ -258,8 +262,14 @@ def twins(
     Components: capacity (organisations, kinds, triple helix, centrality; size-tempered),
     synergy (similar sector specialisations, by location quotients), complementarity,
     existing ties, network proximity and brokers; composite with the weights of
-    graphtwin/data/weights.toml. rank_range and rank_stability show how a pair's rank
-    moves when each weight changes by ±25%; drivers names its two strongest components.
+    graphtwin/data/weights.toml. The ranking uses conservative estimates: small cities'
+    profiles are shrunk towards their country's, and counts of ties, paths and brokers
+    are taken one standard deviation low, so one tie or a one-organisation town cannot
+    top the list (score_point in CSV/JSON is the plain estimate). evidence says what a
+    pair rests on; "thin" flags a city under 3 organisations with no direct tie.
+    Without sectors, synergy and complementarity are missing and left out.
+    rank_range and rank_stability show how a pair's rank moves when each weight changes
+    by ±25%; drivers names its two strongest components. See docs/potential.md.
 
     \b
     Examples:
@@ -284,12 +294,27 @@ def twins(
         population_band=band,
         progress=_progress(ctx),
     )
-    note(ctx, f"ranked {df.attrs['pairs']:,} city pairs ({countries[0]} × {countries[1]})")
+    pairs = df.attrs["pairs"]
+    noun = "city pair" if pairs == 1 else "city pairs"
+    note(ctx, f"ranked {pairs:,} {noun} ({countries[0]} × {countries[1]})")
+    for warning in df.attrs.get("warnings", []):
+        click.echo(f"warning: {warning}", err=True)
     rows = df.to_dict("records")
     if emit_data(ctx, rows, fmt, _twins_json()):
         return
-    cols = ["rank", "city_a", "city_b", "score", *TWINS_COMPONENTS, "rank_range", "rank_stability"]
-    click.echo(render(rows, "table", cols, max_width=30))
+    cols = ["rank", "city_a", "city_b", "score", *TWINS_COMPONENTS, "evidence",
+            "rank_range", "rank_stability"]  # fmt: skip
+    shown = [
+        {
+            **r,
+            **{k: "missing" for k in TWINS_COMPONENTS if r[k] is None},
+            "evidence": ("THIN, " if r["thin"] else "") + r["evidence"],
+        }
+        for r in rows
+    ]
+    click.echo(render(shown, "table", cols, max_width=30))
+    if any(r["thin"] for r in rows):
+        click.echo("THIN: a city with fewer than 3 organisations and no direct tie between the two")
     click.echo()
     click.echo(
         _numbered("Drivers:", [f"{r['city_a']}–{r['city_b']}: {r['drivers']}" for r in rows])

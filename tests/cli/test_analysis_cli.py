@@ -84,6 +84,20 @@ def test_bridges_table_has_reasons_and_sampling(demo_db: Path) -> None:
     assert "  1. " in r.stdout and "  6. " not in r.stdout
     assert "cross-group betweenness: exact" in r.stdout
     assert "projected 35 organisations" in r.stderr
+    # how many carry the pair, the pair evidence columns, partners on both sides
+    assert "7 of 35 organisations carry Belfast–Sejong connections" in r.stdout
+    assert "top 5 shown" in r.stdout
+    assert "paths" in r.stdout and "sole route" in r.stdout and "A–B pairs brokered" in r.stdout
+    assert "1. Belfast City Council: links Belfast (" in r.stdout
+    assert "between Belfast (" in r.stdout and ") and Sejong (" in r.stdout
+
+
+def test_centrality_reports_progress_on_stderr(demo_db: Path) -> None:
+    r = run(demo_db, "centrality", "--metric", "betweenness", "--top", "2")
+    assert r.returncode == 0, r.stderr
+    assert "betweenness: 35/35 (100%)" in r.stderr and "35/35" not in r.stdout
+    quiet = run(demo_db, "-q", "centrality", "--metric", "betweenness", "--top", "2")
+    assert quiet.stderr == ""
 
 
 def test_unknown_city_is_one_clear_line(demo_db: Path) -> None:

@@ -16,7 +16,6 @@ from graphtwin.analysis.bridging import (
     ei_index,
     group_labels,
     participation,
-    percentile_rank,
     resolve_city,
     short_name,
     structural_holes,
@@ -290,12 +289,17 @@ def test_planted_broker_tops_the_bridge_ranking_with_a_reason() -> None:
     top = df.iloc[0]
     assert top["id"] == "broker"
     assert top["cross_betweenness"] == pytest.approx(1.0)
+    assert top["dependence"] == pytest.approx(1.0)  # every Belfast–Sejong path
+    assert top["pair_role"] == "liaison"
+    # 3 × 3 partner pairs, none tied across: 9 two-paths
+    assert top["pair_two_paths"] == 9
     assert bool(top["articulation"]) and top["cut_parts"] == 2
     assert top["reason"].startswith(
         "links Belfast (Belfast org 0, Belfast org 1 +1 more) "
-        "with Sejong (Sejong org 0, Sejong org 2 +1 more)"
+        "with Sejong (Sejong org 0, Sejong org 2 +1 more); on 100% of Belfast–Sejong "
+        "shortest paths, between Belfast (Belfast org 0, Belfast org 1 +4 more) "
+        "and Sejong (Sejong org 0, Sejong org 1 +4 more); sole route for 100%"
     )
-    assert "on 100% of Belfast–Sejong shortest paths" in top["reason"]
     assert df.attrs["pair"] == ("Belfast", "Sejong")
     assert df.attrs["sampling"].exact
     assert df["bridge_score"].is_monotonic_decreasing
@@ -303,21 +307,119 @@ def test_planted_broker_tops_the_bridge_ranking_with_a_reason() -> None:
     # an organisation deep inside Belfast does not connect the pair
     inner = df.set_index("id").loc["b5"]
     assert not inner["connects_pair"] and inner["bridge_score"] == 0
+    assert df.attrs["connecting"] == int(df["connects_pair"].sum())
 
 
-def test_bridge_score_is_the_mean_of_percentile_ranks() -> None:
+def hub_and_local_broker() -> nx.Graph:
+    """Cities A (a0..a7) and B (b0..b7), each a path-like chain with a few chords. A local
+    broker L (in A) is tied to a0..a3 and b0, b1, carrying most A–B paths; a second,
+    weaker route runs a7 – M (in B) – b7. A national hub H (London) is tied to one
+    organisation in each of 12 other cities (each with a small clique) and to nothing in A
+    or B: high betweenness, low constraint, many groups, but on no A–B path."""
+    G = nx.Graph()
+    for prefix, city, country in (("a", "CityA", "GB"), ("b", "CityB", "KR")):
+        for i in range(8):
+            G.add_node(f"{prefix}{i}", city=city, country=country, name=f"{city} {i}")
+        for i in range(7):
+            G.add_edge(f"{prefix}{i}", f"{prefix}{i + 1}")
+    G.add_node("L", city="CityA", country="GB", name="Local broker")
+    for u in ("a0", "a1", "a2", "a3", "b0", "b1"):
+        G.add_edge("L", u)
+    G.add_node("M", city="CityB", country="KR", name="Minor route")
+    G.add_edges_from([("M", "a7"), ("M", "b7")])
+    G.add_node("H", city="London", country="GB", name="National hub")
+    for c in range(12):
+        members = [f"c{c}_{i}" for i in range(3)]
+        for m in members:
+            G.add_node(m, city=f"Town{c}", country="GB" if c % 2 else "KR", name=m)
+        G.add_edges_from(
+            [(members[0], members[1]), (members[1], members[2]), (members[0], members[2])]
+        )
+        G.add_edge("H", members[0])
+    G.add_edge("H", "c0_1")  # a little extra, still nowhere near A or B
+    return G
+
+
+def test_local_broker_beats_a_national_hub_on_the_pair() -> None:
+    G = hub_and_local_broker()
+    g = analysis_graph(G)
+    df = bridges(g, pair=("CityA", "CityB")).set_index("id")
+    ranked = df.index.tolist()
+    assert ranked[0] == "L"
+    hub = df.loc["H"]
+    # the hub is globally the best placed: lowest constraint, highest participation
+    assert hub["constraint"] == df["constraint"].min()
+    assert hub["participation"] == df["participation"].max()
+    assert hub["cross_betweenness"] == 0 and hub["pair_two_paths"] == 0
+    assert not hub["connects_pair"] and hub["bridge_score"] == 0
+    heavy = df.index[df["cross_betweenness"] >= 0.10]
+    assert len(heavy) >= 2
+    assert all(ranked.index("H") > ranked.index(v) for v in heavy)
+    # every organisation carrying A–B paths comes before every one that carries none
+    carrying = df["connects_pair"].to_numpy()
+    assert carrying[: carrying.sum()].all() and not carrying[carrying.sum() :].any()
+    assert "carries no CityA–CityB connection" not in df.loc["L", "reason"]
+
+
+def test_pair_score_is_the_path_share_with_near_ties_broken() -> None:
+    g = analysis_graph(GRAPHS["two_city"])
+    df = bridges(g, pair=("Belfast", "Sejong"))
+    share = df["cross_betweenness"].to_numpy()
+    assert np.all(df["bridge_score"].to_numpy() >= share - 1e-12)
+    assert np.all(df["bridge_score"].to_numpy() <= share + 0.01 + 1e-12)
+    # a difference in path share above one point is never reversed
+    for i in range(len(df)):
+        for j in range(i + 1, len(df)):
+            assert share[j] <= share[i] + 0.01
+
+
+def test_pair_two_paths_by_brute_force() -> None:
+    G = GRAPHS["karate"]
+    g = analysis_graph(G)
+    df = bridges(g, pair=("Belfast", "Sejong")).set_index("id")
+    city = nx.get_node_attributes(G, "city")
+    for v in G.nodes:
+        count = sum(
+            1
+            for a in G[v]
+            for b in G[v]
+            if city[a] == "Belfast" and city[b] == "Sejong" and not G.has_edge(a, b)
+        )
+        assert df.loc[str(v), "pair_two_paths"] == count
+
+
+def test_dependence_by_brute_force() -> None:
+    G = GRAPHS["karate"]
+    g = analysis_graph(G)
+    df = bridges(g, pair=("Belfast", "Sejong")).set_index("id")
+    city = nx.get_node_attributes(G, "city")
+    a = [v for v in G if city[v] == "Belfast"]
+    b = [v for v in G if city[v] == "Sejong"]
+    computed = df["dependence"].dropna()
+    assert len(computed) >= 5
+    for vid, dep in computed.items():
+        v = int(vid)
+        H = G.copy()
+        H.remove_node(v)
+        pairs = [(x, y) for x in a for y in b if v not in (x, y)]
+        grown = 0
+        for x, y in pairs:
+            before = nx.shortest_path_length(G, x, y) if nx.has_path(G, x, y) else None
+            after = nx.shortest_path_length(H, x, y) if nx.has_path(H, x, y) else None
+            if before is not None and (after is None or after > before):
+                grown += 1
+        assert dep == pytest.approx(grown / (len(a) * len(b)))
+        assert dep <= df.loc[vid, "cross_betweenness"] + 1e-12
+
+
+def test_group_bridge_score_without_a_pair() -> None:
     g = analysis_graph(GRAPHS["karate"])
     df = bridges(g, by="city", explain=3)
     z = df[["z_representative", "z_gatekeeper", "z_liaison"]].fillna(0).mean(axis=1)
     assert np.allclose(df["brokerage_z"], z)
-    openness = (1 - df["constraint"]).fillna(0)
-    parts = [
-        percentile_rank(df["cross_betweenness"].to_numpy()),
-        percentile_rank(df["brokerage_z"].to_numpy()),
-        percentile_rank(openness.to_numpy()),
-        percentile_rank(df["participation"].to_numpy()),
-    ]
-    assert np.allclose(df["bridge_score"], np.mean(parts, axis=0))
+    share = df["cross_betweenness"].to_numpy()
+    assert np.all(df["bridge_score"].to_numpy() - share <= 0.01 + 1e-12)
+    assert df["bridge_score"].is_monotonic_decreasing
     assert df["reason"].notna().sum() == 3
     assert "connects_pair" not in df.columns
 
@@ -335,12 +437,6 @@ def test_bridges_table_agrees_with_the_single_metrics() -> None:
         assert df.loc[str(v), "effective_size"] == pytest.approx(ref_e[v], abs=1e-10)
         assert df.loc[str(v), "constraint"] == pytest.approx(holes.loc[str(v), "constraint"])
         assert df.loc[str(v), "participation"] == pytest.approx(part[str(v)])
-
-
-def test_percentile_rank_counts_strictly_lower_values() -> None:
-    assert percentile_rank(np.array([3.0, 1.0, 1.0, np.nan, 7.0])).tolist() == [
-        0.75, 0.25, 0.25, 0.0, 1.0,
-    ]  # fmt: skip
 
 
 def test_group_labels_by_sector_and_country() -> None:
@@ -380,3 +476,8 @@ def test_unknown_city_lists_close_names() -> None:
 def test_short_names_in_reasons() -> None:
     assert short_name("Queen's University Belfast") == "Queen's University Belfast"
     assert short_name("Health Innovation Research Alliance NI (HIRANI)") == "HIRANI"
+    # a bracket that is not an abbreviation of the name never replaces it
+    assert short_name("Samsung Electronics (South Korea)") == "Samsung Electronics"
+    assert short_name("Synthetic University 00012 (London)") == "Synthetic University 00012"
+    assert short_name("Invest Northern Ireland (Invest NI)") == "Invest NI"
+    assert short_name("UK Research and Innovation (UKRI)") == "UKRI"

@@ -132,6 +132,36 @@ def test_eigenvector_isolates_score_zero() -> None:
     assert max(ev.values()) == pytest.approx(1.0)
 
 
+def test_eigenvector_per_component_is_deterministic_on_tied_components() -> None:
+    """Two identical triangles tie for the largest eigenvalue (the leading eigenvector is
+    not unique); a weaker edge and an isolate elsewhere. Per component: both triangles
+    1, the edge scaled by its eigenvalue (weight 1) over the triangles' (2 x weight 2),
+    the isolate 0 (never -0), and the same digits on every run with the same seed."""
+    G = nx.Graph()
+    G.add_edges_from([(0, 1), (1, 2), (2, 0), (3, 4), (4, 5), (5, 3)], weight=2.0)
+    G.add_edge(6, 7, weight=1.0)
+    G.add_node(8)
+    g = analysis_graph(G)
+    runs = [centrality(g, ["eigenvector"], seed=3)["eigenvector"].tolist() for _ in range(6)]
+    assert all(r == runs[0] for r in runs)
+    ev = runs[0]
+    assert ev[:6] == pytest.approx([1.0] * 6)
+    assert ev[6:8] == pytest.approx([0.25, 0.25])  # λ = 1 against λ = 4
+    assert ev[8] == 0.0 and str(ev[8]) == "0.0"
+    assert all(np.copysign(1.0, x) == 1.0 for x in ev)
+
+
+def test_path_metrics_with_progress_are_the_same() -> None:
+    g = analysis_graph(GRAPHS["les_miserables"])
+    seen: list[tuple[int, int, str]] = []
+    a = centrality(g, ["betweenness", "harmonic"])
+    b = centrality(g, ["betweenness", "harmonic"], progress=lambda *x: seen.append(x))
+    np.testing.assert_allclose(a["betweenness"], b["betweenness"], atol=1e-12)
+    np.testing.assert_allclose(a["harmonic"], b["harmonic"], atol=1e-12)
+    assert {label for _, _, label in seen} == {"betweenness", "harmonic closeness"}
+    assert all(done <= total for done, total, _ in seen) and seen[-1][0] == seen[-1][1]
+
+
 @pytest.mark.parametrize("name", sorted(GRAPHS))
 def test_harmonic_is_networkx_harmonic_over_n_minus_1(name: str) -> None:
     G = GRAPHS[name]
