@@ -215,6 +215,8 @@ class BacktestResult:
     table: pd.DataFrame
     counts: dict[str, Any] = field(default_factory=dict)
     calibration: list[dict[str, Any]] = field(default_factory=list)
+    #: ``labels``, ``combined`` and ``weights`` of the scored pairs (for pooling runs).
+    predictions: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     @property
     def calibrated(self) -> bool | None:
@@ -362,7 +364,8 @@ def backtest(
         "few_positives": n_pos < FEW_POSITIVES,
     }
     progress(4, 4, "backtest: metrics")
-    return BacktestResult(pd.DataFrame.from_records(records), counts, calibration)
+    predictions = {"labels": y, "combined": scores["combined"], "weights": w}
+    return BacktestResult(pd.DataFrame.from_records(records), counts, calibration, predictions)
 
 
 def _fixed_weights(f: dict[str, np.ndarray], cfg: Config) -> np.ndarray:
