@@ -17,6 +17,7 @@ Usage::
 
     OMP_NUM_THREADS=1 python benchmarks/bench_linkmodel.py            # 3 regimes × 5 seeds
     OMP_NUM_THREADS=1 python benchmarks/bench_linkmodel.py --quick    # small, 2 seeds
+    python benchmarks/bench_linkmodel.py --write closure 1 DIR   # one regime as a bundle
 """
 
 from __future__ import annotations
@@ -103,7 +104,21 @@ def _ece(cal: list[dict]) -> float:
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="2 seeds, smaller networks")
+    ap.add_argument(
+        "--write",
+        nargs=3,
+        metavar=("REGIME", "SEED", "DIR"),
+        default=None,
+        help="write one regime network as a bundle folder (to load and try)",
+    )
     args = ap.parse_args(argv)
+    if args.write:
+        from graphtwin.ingest.writer import write_bundle
+
+        regime, seed, folder = args.write
+        write_bundle(temporal_regime(regime, int(seed)), folder, overwrite=True)
+        print(f"wrote {folder}/ (synthetic temporal regime {regime}, seed {seed})")
+        return
     seeds = [1, 2] if args.quick else [1, 2, 3, 4, 5]
     orgs, per_year = (500, 200) if args.quick else (800, 300)
     print(

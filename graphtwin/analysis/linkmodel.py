@@ -60,8 +60,8 @@ MIN_POSITIVES = 50
 #: Years ahead a probability refers to.
 DEFAULT_HORIZON = 3
 #: Most positives and negatives sampled per window for a fit.
-FIT_POSITIVES = 20_000
-FIT_NEGATIVES = 60_000
+FIT_POSITIVES = 8_000
+FIT_NEGATIVES = 24_000
 #: AUC by which an alternative must beat the fitted model on validation to replace it.
 TOLERANCE = 0.01
 #: Map the final model's logit by the drift measured over one horizon (see drift()).

@@ -108,8 +108,10 @@ def resolve_sector(g: ig.Graph, text: str) -> str:
             return sid
     choices = sorted(set(names) | {str(n) for n in names.values()})
     close = difflib.get_close_matches(text, choices, n=5, cutoff=0.5)
-    hint = f"; did you mean {', '.join(close)}?" if close else ""
-    raise GraphtwinError(f"unknown sector {text!r}{hint}")
+    if close:
+        raise GraphtwinError(f"unknown sector {text!r}; did you mean {', '.join(close)}?")
+    known = ", ".join(sorted(names)) or "none (no organisation has a sector)"
+    raise GraphtwinError(f"unknown sector {text!r}; known sectors: {known}")
 
 
 def resolve_kind(text: str) -> tuple[str, str]:
@@ -891,17 +893,25 @@ def explain_pair(ix: LinkIndex, a: int, b: int) -> dict[str, Any]:
 def write_back_rows(df: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows for ``store.write_potential``: source, target, score, reasons, city_pair.
 
-    ``reasons`` is one string (sentences joined by "; "); ``city_pair`` is
-    ``"<city id A>|<city id B>"``.
+    ``score`` is what the pairs were ranked by (the probability when fitted);
+    ``reasons`` is one string (sentences joined by "; "), led by the probability and the
+    horizon when there is one; ``city_pair`` is ``"<city id A>|<city id B>"``.
     """
     pair = f"{df.attrs.get('city_a', '')}|{df.attrs.get('city_b', '')}"
-    return [
-        {
-            "source": r.source,
-            "target": r.target,
-            "score": float(r.score),
-            "reasons": "; ".join(r.reasons),
-            "city_pair": pair,
-        }
-        for r in df.itertuples(index=False)
-    ]
+    horizon = df.attrs.get("horizon")
+    out = []
+    for r in df.itertuples(index=False):
+        reasons = list(r.reasons)
+        p = getattr(r, "probability", float("nan"))
+        if p == p:
+            reasons.insert(0, f"probability {p:.3g} of a tie within {horizon} years")
+        out.append(
+            {
+                "source": r.source,
+                "target": r.target,
+                "score": float(r.score),
+                "reasons": "; ".join(reasons),
+                "city_pair": pair,
+            }
+        )
+    return out

@@ -317,7 +317,7 @@ def _communities(a: sp.csr_matrix, seed: int) -> np.ndarray:
     h = ig.Graph(n=n, edges=np.column_stack([upper.row, upper.col]).tolist())
     ig.set_random_number_generator(random.Random(seed))
     try:
-        membership = h.community_leiden(objective_function="modularity", n_iterations=2)
+        membership = h.community_leiden(objective_function="modularity", n_iterations=1)
     finally:
         ig.set_random_number_generator(random)
     return np.asarray(membership.membership, dtype=np.int64)
