@@ -8,6 +8,10 @@
    (46,000 organisations, 500,000 ties).
 3. ``backtest`` AUC and precision@20 against the random baseline on generated data, for
    two seeds (all pairs and cross-city pairs).
+4. The fitted model (issue #10): scoring the same 25M pairs with a fitted model against
+   the fixed-weight path in the same run (budget: within 2x), and the fit itself
+   (``choose_scorer``) on ``generate(46,000, 500,000)`` dated ties (budget: 30 s), then
+   the same ``potential`` call with the fit passed in, as the CLI does with a cached fit.
 
 Memory: ``py peak`` is the tracemalloc peak during the call (Python and numpy
 allocations; igraph's C heap is not seen), ``max RSS`` the process high-water mark so far.
@@ -144,6 +148,49 @@ def bench_potential(per_city: int, others: int, ties: int) -> None:
     print(f"  score_pairs on the same {len(sample):,} pairs: {time.perf_counter() - t0:.2f} s")
 
 
+def dated(g, seed: int = 2):
+    """``g`` with seeded start years 2015–2024 on its ties (later years more ties)."""
+    rng = np.random.default_rng(seed)
+    g.es["start_year"] = (2015 + np.minimum(9, rng.exponential(4, g.ecount()))).astype(int).tolist()
+    return g
+
+
+def bench_model(per_city: int, others: int, ties: int, orgs: int, big_ties: int) -> None:
+    from graphtwin.analysis.linkmodel import choose_scorer
+    from graphtwin.ingest.synthetic import generate
+
+    print(f"\n== fitted model vs fixed weights: two cities of {per_city:,} organisations ==")
+    g = dated(two_city_graph(per_city, others, ties))
+    scorer, fit_s, _ = measure("fit (choose_scorer) on this graph", lambda: choose_scorer(g),
+                               memory=False)  # fmt: skip
+    print(f"  {scorer.method}: {scorer.why}")
+    if scorer.method != "fitted":  # time the fitted path anyway: fit the latest window
+        from graphtwin.analysis.linkmodel import Scorer, fit_model, window
+
+        model = fit_model(window(g, 2022, 3))
+        scorer = Scorer("fitted", "fitted on 2022–2024 for timing", 3, model)
+        print("  (timing a model fitted on the latest window instead)")
+    _, fixed_s, fixed_mb = measure(
+        "potential --top 20, fixed weights (today's path)",
+        lambda: potential(g, "Alpha", "Beta", fixed_weights=True),
+    )
+    df, model_s, model_mb = measure(
+        "potential --top 20, fitted model (fit passed in)",
+        lambda: potential(g, "Alpha", "Beta", scorer=scorer),
+    )
+    print(
+        f"  scoring {df.attrs['candidates']:,} pairs: fitted/fixed = {model_s / fixed_s:.2f}x "
+        f"time, {model_mb / fixed_mb:.2f}x py peak; without a cached fit "
+        f"{(model_s + fit_s) / fixed_s:.2f}x"
+    )
+    print(f"\n== fit on generate({orgs:,}, {big_ties:,}) dated ties ==")
+    big, _, _ = measure("generate + graph", lambda: graph_from_bundle(generate(orgs, big_ties, 1)),
+                        memory=False)  # fmt: skip
+    s2, _, _ = measure("fit (choose_scorer), budget 30 s", lambda: choose_scorer(big),
+                       memory=False)  # fmt: skip
+    print(f"  {s2.method}: {s2.why}")
+
+
 def bench_twins(orgs: int, ties: int) -> None:
     from graphtwin.ingest.synthetic import generate
 
@@ -193,19 +240,27 @@ def bench_backtest(orgs: int, ties: int, seeds: tuple[int, ...]) -> None:
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small sizes for a smoke run")
-    ap.add_argument("--only", choices=["potential", "twins", "backtest"], default=None)
+    ap.add_argument("--only", choices=["potential", "model", "twins", "backtest"], default=None)
     args = ap.parse_args(argv)
     print(f"python {sys.version.split()[0]}, OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}")
     if args.quick:
-        sizes = {"potential": (500, 1_000, 10_000), "twins": (4_000, 20_000), "bt": (3_000, 15_000)}
+        sizes = {
+            "potential": (500, 1_000, 10_000),
+            "model": (500, 1_000, 10_000, 3_000, 15_000),
+            "twins": (4_000, 20_000),
+            "bt": (3_000, 15_000),
+        }
     else:
         sizes = {
             "potential": (5_000, 10_000, 100_000),
+            "model": (5_000, 10_000, 100_000, 46_000, 500_000),
             "twins": (46_000, 500_000),
             "bt": (10_000, 60_000),
         }
     if args.only in (None, "potential"):
         bench_potential(*sizes["potential"])
+    if args.only in (None, "model"):
+        bench_model(*sizes["model"])
     if args.only in (None, "twins"):
         bench_twins(*sizes["twins"])
     if args.only in (None, "backtest"):

@@ -108,8 +108,10 @@ def resolve_sector(g: ig.Graph, text: str) -> str:
             return sid
     choices = sorted(set(names) | {str(n) for n in names.values()})
     close = difflib.get_close_matches(text, choices, n=5, cutoff=0.5)
-    hint = f"; did you mean {', '.join(close)}?" if close else ""
-    raise GraphtwinError(f"unknown sector {text!r}{hint}")
+    if close:
+        raise GraphtwinError(f"unknown sector {text!r}; did you mean {', '.join(close)}?")
+    known = ", ".join(sorted(names)) or "none (no organisation has a sector)"
+    raise GraphtwinError(f"unknown sector {text!r}; known sectors: {known}")
 
 
 def resolve_kind(text: str) -> tuple[str, str]:
@@ -442,6 +444,57 @@ def _slice(fs: list[np.ndarray | None], lo: int, hi: int) -> list[np.ndarray | N
     return [None if f is None else f[lo:hi] for f in fs]
 
 
+class _TopN:
+    """A running top ``n`` of scored pairs over row chunks, bounded in memory.
+
+    Pairs tied with the n-th best are kept too (up to :data:`TIE_ALLOWANCE` more), so
+    that the final order by score and then names does not depend on the order of
+    organisations in the graph.
+    """
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.limit = n + TIE_ALLOWANCE
+        self.s = np.zeros(0)
+        self.r = np.zeros(0, dtype=np.int64)
+        self.c = np.zeros(0, dtype=np.int64)
+
+    def add(self, scores: np.ndarray, mask: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> None:
+        """Offer a chunk: ``scores`` and ``mask`` are rows × cols arrays (row/col indices)."""
+        flat = scores.ravel()
+        keep = mask.ravel().copy()
+        if len(self.s) >= self.n:
+            keep &= flat >= _kth_largest(self.s, self.n)
+        pick = np.flatnonzero(keep)
+        if len(pick) > self.limit:
+            pick = pick[np.argpartition(-flat[pick], self.limit - 1)[: self.limit]]
+        if not len(pick):
+            return
+        r, c = np.divmod(pick, scores.shape[1])
+        self.s = np.concatenate([self.s, flat[pick]])
+        self.r = np.concatenate([self.r, rows[r]])
+        self.c = np.concatenate([self.c, cols[c]])
+        if len(self.s) > self.n:
+            sel = np.flatnonzero(self.s >= _kth_largest(self.s, self.n))
+            if len(sel) > self.limit:
+                sel = sel[np.argpartition(-self.s[sel], self.limit - 1)[: self.limit]]
+            self.s, self.r, self.c = self.s[sel], self.r[sel], self.c[sel]
+
+    def result(self, ix: LinkIndex) -> tuple[np.ndarray, np.ndarray]:
+        """Row and column indices of the top ``n``: by score, then names and ids."""
+        order = sorted(
+            range(len(self.s)),
+            key=lambda j: (
+                -self.s[j],
+                ix.names[self.r[j]],
+                ix.names[self.c[j]],
+                ix.ids[self.r[j]],
+                ix.ids[self.c[j]],
+            ),
+        )[: self.n]
+        return self.r[order], self.c[order]
+
+
 def potential(
     g: ig.Graph,
     city_a: str,
@@ -453,19 +506,32 @@ def potential(
     config: Config | None = None,
     chunk_elements: int = CHUNK_ELEMENTS,
     progress: ProgressFn | None = None,
+    scorer: Any = None,
+    fixed_weights: bool = False,
+    horizon: int | None = None,
 ) -> pd.DataFrame:
     """The ``top`` recommended introductions between organisations of two cities.
 
     ``city_a``/``city_b``: names or city ids. ``sector`` (id or name) and ``kind`` (an
     organisation kind or a helix sphere) keep pairs where either side matches.
 
+    By default pairs are ranked by what :func:`graphtwin.analysis.linkmodel.choose_scorer`
+    picks for this network (``scorer`` passes one chosen before, e.g. a cached fit): the
+    probability of a tie within ``horizon`` years from a model fitted on the network's
+    own history, or its documented fall-back. ``fixed_weights`` ranks by the weighted
+    mean of weights.toml (or ``--weights``) instead.
+
     Returns a DataFrame, best first, with columns ``source``, ``target`` (ids; source in
     city A), ``source_name``, ``target_name``, ``source_kind``, ``target_kind``,
-    ``source_city``, ``target_city``, ``score`` (in [0, 1]), the six normalised scores,
-    ``common_partners`` (count), ``shared_partners`` and ``shared_sectors`` (names),
-    ``bridge`` (name or None) and ``reasons`` (list of sentences). ``df.attrs`` holds
-    ``candidates`` (pairs scored), ``maxima`` (the normaliser of each score) and the
-    two city ids.
+    ``source_city``, ``target_city``, ``score`` (what the pairs are ranked by),
+    ``probability`` (of a tie within the horizon; NaN when not fitted), ``lift``
+    (probability / base rate), the six normalised scores, ``common_partners`` (count),
+    ``shared_partners`` and ``shared_sectors`` (names), ``bridge`` (name or None),
+    ``drivers`` (signals that pushed the probability up, in words) and ``reasons``
+    (sentences). ``df.attrs`` holds ``candidates``, ``maxima``, the two city ids,
+    ``method`` ("fitted", "rank", "single" or "fixed"), ``why`` (one line),
+    ``horizon``, ``base_rate`` (mean probability over the candidates) and ``small``
+    (a sentence when the network is too small to say much, else None).
     """
     cfg = (config or load_config()).potential
     progress = progress or no_progress
@@ -474,10 +540,47 @@ def potential(
         raise GraphtwinError(f"both cities are {ca}; give two different cities")
     sector_id = resolve_sector(g, sector) if sector is not None else None
     kind_sel = resolve_kind(kind) if kind is not None else None
-    ix = LinkIndex(g, cfg)
     cids = np.array(g.vs["city_id"], dtype=object)
     rows = np.flatnonzero(cids == ca)
     cols = np.flatnonzero(cids == cb)
+    top = max(1, min(top, len(rows) * len(cols)))  # bounded: never more than the pairs
+    if fixed_weights:
+        df = _fixed_weight_potential(g, rows, cols, sector_id, kind_sel, top, cfg,
+                                     chunk_elements, progress)  # fmt: skip
+    else:
+        df = _model_potential(g, rows, cols, sector_id, kind_sel, top, cfg, chunk_elements,
+                              progress, scorer, horizon)  # fmt: skip
+    df.attrs.update(city_a=ca, city_b=cb, small=too_small(g))
+    return df
+
+
+#: Below these, ``potential`` says the network is too small to say much.
+SMALL_ORGS, SMALL_TIES = 30, 50
+
+
+def too_small(g: ig.Graph) -> str | None:
+    """A sentence when ``g`` is too small for its rankings to mean much, else None.
+
+    >>> from graphtwin.analysis.projection import graph_from_columns
+    >>> too_small(graph_from_columns({"id": ["a"], "name": ["A"], "kind": ["firm"],
+    ...     "city": ["X"], "country": ["GB"]}, {"source": [], "target": [], "kind": []})
+    ... ).split(";")[0]
+    'too small to say much: 0 organisations with a tie and 0 ties (at least 30 and 50 needed)'
+    """
+    with_tie = int(np.count_nonzero(np.asarray(g.degree()) > 0)) if g.vcount() else 0
+    if with_tie >= SMALL_ORGS and g.ecount() >= SMALL_TIES:
+        return None
+    return (
+        f"too small to say much: {with_tie} organisations with a tie and {g.ecount()} ties "
+        f"(at least {SMALL_ORGS} and {SMALL_TIES} needed); treat the order below as a list "
+        "of possibilities, not a prediction"
+    )
+
+
+def _fixed_weight_potential(g, rows, cols, sector_id, kind_sel, top, cfg, chunk_elements,
+                            progress) -> pd.DataFrame:  # fmt: skip
+    """Today's fixed-weight ranking: each score over its maximum, weighted mean."""
+    ix = LinkIndex(g, cfg)
     fa, fb = _filter_masks(ix, rows, cols, sector_id, kind_sel)
     total_chunks = max(1, -(-len(rows) // max(1, chunk_elements // max(len(cols), 1))))
 
@@ -488,22 +591,12 @@ def potential(
         hi = block.start + block.tied.shape[0]
         mask = _candidate_mask(block.tied, _slice(fa, block.start, hi), fb)
         candidates += int(mask.sum())
-        if mask.any():
-            for k, x in block.dense.items():
-                maxima[k] = max(maxima[k], float((x * mask).max()))
-            for k, m in block.network.items():
-                if k in maxima and m.nnz:
-                    maxima[k] = max(maxima[k], float((m.data * mask[m.row, m.col]).max()))
+        _update_maxima(maxima, block.dense, block.network, mask)
         progress(i + 1, 2 * total_chunks, "potential: scoring")
 
-    # Pass 2: combined score and a running top-N. Pairs tied with the N-th best are kept
-    # too (up to TIE_ALLOWANCE more), so that the final order by score and then names
-    # does not depend on the order of organisations in the graph.
+    # Pass 2: combined score and a running top-N.
     scale = {k: (cfg.weights[k] / maxima[k] if maxima[k] > 0 else 0.0) for k in POTENTIAL_SCORES}
-    limit = top + TIE_ALLOWANCE
-    best_s = np.zeros(0)
-    best_r = np.zeros(0, dtype=np.int64)
-    best_c = np.zeros(0, dtype=np.int64)
+    best = _TopN(top)
     for i, block in enumerate(ix.block_chunks(rows, cols, chunk_elements)):
         hi = block.start + block.tied.shape[0]
         mask = _candidate_mask(block.tied, _slice(fa, block.start, hi), fb)
@@ -514,40 +607,156 @@ def potential(
         for k, m in block.network.items():
             if scale.get(k):
                 combined[m.row, m.col] += scale[k] * m.data
-        flat = combined.ravel()
-        keep = mask.ravel()
-        if len(best_s) >= top:
-            keep &= flat >= _kth_largest(best_s, top)
-        pick = np.flatnonzero(keep)
-        if len(pick) > limit:
-            pick = pick[np.argpartition(-flat[pick], limit - 1)[:limit]]
-        if len(pick):
-            r, c = np.divmod(pick, block.tied.shape[1])
-            best_s = np.concatenate([best_s, flat[pick]])
-            best_r = np.concatenate([best_r, rows[block.start + r]])
-            best_c = np.concatenate([best_c, cols[c]])
-            if len(best_s) > top:
-                sel = np.flatnonzero(best_s >= _kth_largest(best_s, top))
-                if len(sel) > limit:
-                    sel = sel[np.argpartition(-best_s[sel], limit - 1)[:limit]]
-                best_s, best_r, best_c = best_s[sel], best_r[sel], best_c[sel]
+        best.add(combined, mask, rows[block.start : hi], cols)
         progress(total_chunks + i + 1, 2 * total_chunks, "potential: scoring")
-
-    # Final order: score, then names and ids (deterministic); then the top N.
-    order = sorted(
-        range(len(best_s)),
-        key=lambda j: (
-            -best_s[j],
-            ix.names[best_r[j]],
-            ix.names[best_c[j]],
-            ix.ids[best_r[j]],
-            ix.ids[best_c[j]],
-        ),
-    )[:top]
-    best_r, best_c = best_r[order], best_c[order]
-    df = _recommendation_table(g, ix, best_r, best_c, maxima, cfg)
-    df.attrs.update(candidates=candidates, maxima=maxima, city_a=ca, city_b=cb)
+    u, v = best.result(ix)
+    df = _recommendation_table(g, ix, u, v, maxima, cfg)
+    df.attrs.update(
+        candidates=candidates,
+        maxima=maxima,
+        method="fixed",
+        why="fixed weights of the weights file (not fitted; see `graphtwin backtest`)",
+        horizon=None,
+        base_rate=float("nan"),
+    )
     return df
+
+
+def _update_maxima(maxima: dict[str, float], dense: dict, network: dict, mask: np.ndarray) -> None:
+    if not mask.any():
+        return
+    for k, x in dense.items():
+        if k in maxima:
+            maxima[k] = max(maxima[k], float((x * mask).max()))
+    for k, m in network.items():
+        if k in maxima and m.nnz:
+            maxima[k] = max(maxima[k], float((m.data * mask[m.row, m.col]).max()))
+
+
+def _model_potential(g, rows, cols, sector_id, kind_sel, top, cfg, chunk_elements, progress,
+                     scorer, horizon) -> pd.DataFrame:  # fmt: skip
+    """One pass: the chosen scorer on every candidate pair, a running top N."""
+    from graphtwin.analysis.linkmodel import DEFAULT_HORIZON, choose_scorer, rank_reference
+    from graphtwin.analysis.signals import SignalIndex
+
+    if scorer is None:
+        scorer = choose_scorer(g, cfg, horizon=horizon or DEFAULT_HORIZON)
+    six = SignalIndex(g, cfg, horizon=scorer.horizon)
+    ix = six.link
+    fa, fb = _filter_masks(ix, rows, cols, sector_id, kind_sel)
+    reference = None
+    if scorer.method == "rank" and len(rows) and len(cols):
+        rng = np.random.default_rng(cfg.seed)
+        m = min(5_000, len(rows) * len(cols))
+        reference = rank_reference(
+            six.pair_features(rng.choice(rows, m), rng.choice(cols, m)), seed=cfg.seed
+        )
+    total_chunks = max(1, -(-len(rows) // max(1, chunk_elements // max(len(cols), 1))))
+    maxima = dict.fromkeys(POTENTIAL_SCORES, 0.0)
+    candidates = 0
+    p_sum = 0.0
+    best = _TopN(top)
+    for i, chunk in enumerate(six.feature_chunks(rows, cols, chunk_elements)):
+        hi = chunk.start + chunk.tied.shape[0]
+        mask = _candidate_mask(chunk.tied, _slice(fa, chunk.start, hi), fb)
+        candidates += int(mask.sum())
+        _update_maxima(
+            maxima,
+            {k: x for k, x in chunk.raw.items() if isinstance(x, np.ndarray)},
+            {k: x for k, x in chunk.raw.items() if not isinstance(x, np.ndarray)},
+            mask,
+        )
+        s = _chunk_score(chunk, scorer, reference)
+        if scorer.method == "fitted":
+            p_sum += float(s[mask].sum())
+        best.add(s, mask, rows[chunk.start : hi], cols)
+        progress(i + 1, total_chunks, "potential: scoring")
+    u, v = best.result(ix)
+    df = _recommendation_table(g, ix, u, v, maxima, cfg)
+    feats = six.pair_features(u, v)
+    base = p_sum / candidates if candidates and scorer.method == "fitted" else float("nan")
+    if scorer.method == "fitted":
+        df["probability"] = scorer.model.probability(feats) if len(u) else []
+        df["score"] = df["probability"]
+        drivers = _drivers(scorer.model, feats)
+    else:
+        df["probability"] = np.nan
+        df["score"] = scorer.score(feats, reference) if len(u) else []
+        drivers = [[] for _ in range(len(u))]
+    df["lift"] = df["probability"] / base if base > 0 else np.nan
+    df["drivers"] = drivers
+    df["reasons"] = [
+        ([f"pushed up by: {', '.join(d)}"] if d else []) + r
+        for d, r in zip(drivers, df["reasons"], strict=True)
+    ]
+    df.attrs.update(
+        candidates=candidates,
+        maxima=maxima,
+        method=scorer.method,
+        why=scorer.why,
+        horizon=scorer.horizon,
+        base_rate=base,
+        scorer=scorer,
+    )
+    return df
+
+
+def _chunk_score(chunk: Any, scorer: Any, reference: dict | None) -> np.ndarray:
+    """The scorer's value for every pair of a feature chunk (rows × cols)."""
+    shape = chunk.tied.shape
+    if scorer.method == "fitted":
+        model = scorer.model
+        coef = dict(zip(model.features, model.coef, strict=True))
+        fill = dict(zip(model.features, model.fill, strict=True))
+        z = np.full(shape, model.intercept)
+        for k, x in chunk.scalar.items():
+            z += coef[k] * (fill[k] if np.isnan(x) else x)
+        for k, x in chunk.dense.items():
+            z += coef[k] * x
+        for k, m in chunk.sparse.items():
+            z[m.row, m.col] += coef[k] * m.data
+        return model.calibrate(z)
+    if scorer.method == "single":
+        from graphtwin.analysis.signals import SINGLE_SIGNALS
+
+        feature, sign = SINGLE_SIGNALS[scorer.signal]
+        return sign * _dense_feature(chunk, feature, shape)
+    out = np.zeros(shape)
+    for k in POTENTIAL_SCORES:
+        ref = reference[k]
+        x = _dense_feature(chunk, k, shape)
+        out += (np.searchsorted(ref, x, "left") + np.searchsorted(ref, x, "right")) / (
+            2.0 * max(len(ref), 1)
+        )
+    return out / len(POTENTIAL_SCORES)
+
+
+def _dense_feature(chunk: Any, name: str, shape: tuple[int, int]) -> np.ndarray:
+    if name == "path_distance":
+        return 2 * _dense_feature(chunk, "distance_2", shape) + chunk.dense["distance_3"]
+    if name in chunk.dense:
+        return chunk.dense[name]
+    if name in chunk.scalar:
+        return np.full(shape, chunk.scalar[name])
+    return chunk.sparse[name].toarray()
+
+
+def _drivers(model: Any, feats: dict[str, np.ndarray], most: int = 3) -> list[list[str]]:
+    """Per pair, the signals that pushed its probability up most, in words.
+
+    Contribution = coefficient × (value − the average candidate's value), in log-odds;
+    city-level signals are left out (the same for every pair of one city pair).
+    """
+    from graphtwin.analysis.signals import CITY_LEVEL, WORDS
+
+    contrib = model.contributions(feats)
+    names = [k for k in model.features if k not in CITY_LEVEL]
+    n = len(next(iter(feats.values()))) if feats else 0
+    out = []
+    for i in range(n):
+        ups = sorted(((contrib[k][i], k) for k in names if contrib[k][i] > 0.05), reverse=True)
+        out.append([f"{WORDS[k]} (+{c:.1f})" for c, k in ups[:most]])
+    return out
 
 
 def _kth_largest(values: np.ndarray, k: int) -> float:
@@ -684,17 +893,25 @@ def explain_pair(ix: LinkIndex, a: int, b: int) -> dict[str, Any]:
 def write_back_rows(df: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows for ``store.write_potential``: source, target, score, reasons, city_pair.
 
-    ``reasons`` is one string (sentences joined by "; "); ``city_pair`` is
-    ``"<city id A>|<city id B>"``.
+    ``score`` is what the pairs were ranked by (the probability when fitted);
+    ``reasons`` is one string (sentences joined by "; "), led by the probability and the
+    horizon when there is one; ``city_pair`` is ``"<city id A>|<city id B>"``.
     """
     pair = f"{df.attrs.get('city_a', '')}|{df.attrs.get('city_b', '')}"
-    return [
-        {
-            "source": r.source,
-            "target": r.target,
-            "score": float(r.score),
-            "reasons": "; ".join(r.reasons),
-            "city_pair": pair,
-        }
-        for r in df.itertuples(index=False)
-    ]
+    horizon = df.attrs.get("horizon")
+    out = []
+    for r in df.itertuples(index=False):
+        reasons = list(r.reasons)
+        p = getattr(r, "probability", float("nan"))
+        if p == p:
+            reasons.insert(0, f"probability {p:.3g} of a tie within {horizon} years")
+        out.append(
+            {
+                "source": r.source,
+                "target": r.target,
+                "score": float(r.score),
+                "reasons": "; ".join(reasons),
+                "city_pair": pair,
+            }
+        )
+    return out

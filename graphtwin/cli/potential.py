@@ -7,6 +7,7 @@ Thin commands: open the store, take a fresh projection, call
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -73,7 +74,80 @@ def _potential_json() -> list[str]:
         "shared_sectors",
         "bridge",
         "reasons",
+        "probability",
+        "lift",
+        "drivers",
+        "method",
+        "horizon",
     ]
+
+
+horizon_option = click.option(
+    "--horizon",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    metavar="YEARS",
+    help="Years ahead a probability refers to (and the length of each fitting window).",
+)
+
+
+def _cache_dir() -> Path:
+    import os
+
+    root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(root) / "graphtwin" / "linkmodel"
+
+
+def _store_key(g: Any, config: Any, horizon: int) -> str:
+    """A digest of everything the fit reads: organisations, ties with years, options."""
+    import hashlib
+
+    import numpy as np
+
+    from graphtwin.analysis.linkmodel import __file__ as model_file
+    from graphtwin.analysis.signals import FEATURES
+
+    h = hashlib.sha256()
+    h.update(np.asarray(g.get_edgelist(), dtype=np.int64).tobytes())
+    years = g.es["start_year"] if g.ecount() else []
+    h.update(np.array([-1 if y is None else y for y in years], dtype=np.int64).tobytes())
+    for attr in ("id", "kind", "city_id", "country"):
+        h.update("\x1f".join(map(str, g.vs[attr])).encode())
+    h.update(repr([sorted(s or ()) for s in g.vs["sectors"]]).encode())
+    h.update(repr((config.potential, horizon, FEATURES, g["cities"] if "cities" in
+                   g.attributes() else None)).encode())  # fmt: skip
+    h.update(Path(model_file).read_bytes())
+    return h.hexdigest()[:32]
+
+
+def cached_scorer(ctx: click.Context, g: Any, config: Any, horizon: int) -> Any:
+    """The fitted scorer for this store state: from the cache when the data is unchanged.
+
+    The cache (``$XDG_CACHE_HOME/graphtwin/linkmodel``, else ``~/.cache/...``) holds
+    plain JSON keyed by a digest of the organisations, ties, start years and options,
+    so any change to the store refits. Analysis itself stays free of I/O.
+    """
+    import json
+
+    from graphtwin.analysis.linkmodel import Scorer, choose_scorer
+
+    path = _cache_dir() / f"{_store_key(g, config, horizon)}.json"
+    try:
+        scorer = Scorer.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        note(ctx, f"model: reused the fit cached for this data ({path.name})")
+        return scorer
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    scorer = choose_scorer(g, config.potential, horizon=horizon)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(scorer.to_dict()), encoding="utf-8")
+        tmp.replace(path)
+    except OSError:
+        pass  # a read-only home only costs a refit next time
+    return scorer
 
 
 @click.command("potential")
@@ -87,9 +161,11 @@ def _potential_json() -> list[str]:
     "(academia, business, government, intermediary, civil_society).",
 )
 @top_option("Pairs to list.", minimum=1)
+@horizon_option
 @weights_option
 @write_back_option(
-    "Store the recommendations as POTENTIAL relationships (score, reasons, city_pair)."
+    "Store the recommendations as POTENTIAL relationships (score = the probability when "
+    "fitted, reasons with the probability first, city_pair)."
 )
 @format_option
 @click.pass_context
@@ -100,17 +176,20 @@ def potential(
     sector: str | None,
     kind: str | None,
     top: int,
+    horizon: int,
     weights_file: str | None,
     write_back: bool,
     fmt: str | None,
 ) -> None:
     """Recommend introductions between organisations of CITY_A and CITY_B.
 
-    Every pair with no tie yet is scored on common partners (Adamic–Adar, resource
-    allocation, Jaccard), preferential attachment, shared sectors and complementary
-    kinds (a university with a firm ...), combined with the weights of
-    graphtwin/data/weights.toml. Each recommendation says why, and who could make the
-    introduction. Cities are names or ids (GB-belfast).
+    Every pair with no tie yet gets the probability of a tie within --horizon years,
+    from a model fitted on the network's own history (ties with start years): common
+    partners, path distance, community, activity, sectors, kinds, distance and the ties
+    already between the two cities. Without enough dated ties it falls back to a
+    rank-based combination and says so; --weights FILE forces the fixed weights.
+    Each recommendation says why, and who could make the introduction. Cities are
+    names or ids (GB-belfast). The fit is cached per store state.
 
     \b
     Examples:
@@ -126,6 +205,8 @@ def potential(
     config = load_config(weights_file)
     with open_target(ctx, read_only=not write_back) as store:
         g = project(ctx, store)
+        fixed = weights_file is not None
+        scorer = None if fixed else cached_scorer(ctx, g, config, horizon)
         df = run(
             g,
             city_a,
@@ -135,37 +216,65 @@ def potential(
             top=top,
             config=config,
             progress=_progress(ctx),
+            scorer=scorer,
+            fixed_weights=fixed,
         )
         if write_back and len(df):
             written = store.write_potential(write_back_rows(df))
             note(
                 ctx, f"wrote {written if written is not None else len(df)} POTENTIAL relationships"
             )
-    ca, cb = df.attrs["city_a"], df.attrs["city_b"]
-    note(ctx, f"scored {df.attrs['candidates']:,} untied pairs between {ca} and {cb}")
+    a = df.attrs
+    note(ctx, f"scored {a['candidates']:,} untied pairs between {a['city_a']} and {a['city_b']}")
+    note(ctx, f"ranked by: {a['why']}")
+    fitted = a["method"] == "fitted"
+    if fitted:
+        note(
+            ctx,
+            f"probability = chance of a tie within {a['horizon']} years without an "
+            f"introduction; base rate over these candidates {_percent(a['base_rate'])}, "
+            "lift = probability / base rate",
+        )
+    if a.get("small"):
+        note(ctx, f"note: this network is {a['small']}")
     rows = df.to_dict("records")
+    for r in rows:
+        r["method"], r["horizon"] = a["method"], a["horizon"]
     if emit_data(ctx, rows, fmt, _potential_json()):
         return
     if not rows:
         click.echo("(no candidate pairs)")
         return
-    table = [
-        {
+    table = []
+    for i, r in enumerate(rows, 1):
+        rec: dict[str, Any] = {
             "#": i,
             "source": r["source_name"],
             "target": r["target_name"],
             "kinds": f"{r['source_kind']}–{r['target_kind']}",
-            "score": r["score"],
-            "partners": r["common_partners"],
-            "network": r["adamic_adar"],
-            "sectors": r["sector_similarity"],
-            "kind_fit": r["kind_complementarity"],
         }
-        for i, r in enumerate(rows, 1)
-    ]
+        if fitted:
+            rec[f"p({a['horizon']}y)"] = _percent(r["probability"])
+            rec["lift"] = f"{r['lift']:.0f}x" if r["lift"] == r["lift"] else ""
+        else:
+            rec["score"] = r["score"]
+        rec.update(
+            partners=r["common_partners"],
+            network=r["adamic_adar"],
+            sectors=r["sector_similarity"],
+            kind_fit=r["kind_complementarity"],
+        )
+        table.append(rec)
     click.echo(render(table, "table", max_width=40))
     click.echo()
     click.echo(_numbered("Reasons:", ["; ".join(r["reasons"]) for r in rows]))
+
+
+def _percent(p: float) -> str:
+    """A small probability readably: 0.0123 -> '1.2%', 0.00004 -> '0.004%'."""
+    if p != p:
+        return ""
+    return f"{100 * p:.2g}%" if p < 0.01 else f"{100 * p:.1f}%"
 
 
 # --------------------------------------------------------------------------------------
@@ -334,6 +443,10 @@ BACKTEST_JSON = [
     "random_auc",
     "random_precision_at_k",
     "random_recall_at_k",
+    "auc_low",
+    "auc_high",
+    "average_precision",
+    "brier",
     "split",
     "cross_city",
     "train_ties",
@@ -351,6 +464,12 @@ BACKTEST_JSON = [
     "negative_sample_rate",
     "positive_rate",
     "seed",
+    "horizon",
+    "base_rate",
+    "method",
+    "method_why",
+    "calibrated",
+    "calibration",
 ]
 
 
@@ -363,7 +482,13 @@ BACKTEST_JSON = [
     help="Train on ties started before YEAR; test on ties started in or after it.",
 )
 @top_option("K of precision@K and recall@K.", minimum=1, name="top_k", metavar="K")
-@click.option("--cross-city", is_flag=True, help="Only pairs of organisations in two cities.")
+@horizon_option
+@click.option(
+    "--all-pairs",
+    is_flag=True,
+    help="Evaluate every pair, not only pairs in two cities (the default, what potential ranks).",
+)
+@click.option("--cross-city", is_flag=True, hidden=True, help="The default; kept for scripts.")
 @click.option(
     "--negatives",
     type=click.IntRange(min=1),
@@ -378,22 +503,28 @@ def backtest(
     ctx: click.Context,
     split: int,
     top_k: int,
+    horizon: int,
+    all_pairs: bool,
     cross_city: bool,
     negatives: int | None,
     seed: int | None,
     weights_file: str | None,
     fmt: str | None,
 ) -> None:
-    """Check how well the potential scores predict ties that came later.
+    """Check how well potential's ranking predicts ties that came later.
 
-    Scores pairs with the ties started before YEAR only and measures against ties that
-    started in or after YEAR: ROC AUC, precision@K and recall@K for the combined score,
-    each single score and a random baseline. Ties with no start year stay in training.
+    Does what potential would do with the ties started before YEAR only (fit on the
+    earlier years, choose, score) and measures against ties started in YEAR to
+    YEAR + horizon − 1, on pairs in two different cities by default: ROC AUC with a 95%
+    interval, average precision, precision@K and recall@K for the combined score, the
+    fixed weights, the rank combination, every single signal and random; the Brier
+    score and a reliability table of the probabilities. Sampled negatives are
+    re-weighted so rates refer to all candidate pairs. Undated ties count as past.
 
     \b
     Examples:
       graphtwin backtest --split 2022
-      graphtwin backtest --split 2020 --top 50 --cross-city
+      graphtwin backtest --split 2019 --horizon 5 --top 50 --all-pairs
       graphtwin backtest --split 2022 --weights my-weights.toml --format json
     """
     from graphtwin.analysis.backtest import backtest as run
@@ -405,7 +536,8 @@ def backtest(
         g,
         split,
         top_k=top_k,
-        cross_city=cross_city,
+        horizon=horizon,
+        cross_city=not all_pairs,
         config=config,
         negatives=negatives,
         seed=seed,
@@ -416,22 +548,49 @@ def backtest(
     if emit_data(ctx, rows, fmt, BACKTEST_JSON):
         return
     note(ctx, _counts_note(c))
-    base = rows[-1]
+    note(ctx, f"combined = what potential ranks by: {c['method_why']}")
+    if c["few_positives"]:
+        note(ctx, f"warning: only {c['positives']} positives; these figures are mostly noise")
     table: list[dict[str, Any]] = []
     for r in rows:
         table.append(
             {
                 "scorer": r["scorer"],
                 "auc": r["auc"],
+                "auc 95% CI": f"{r['auc_low']:.3f}–{r['auc_high']:.3f}",
+                "avg_precision": r["average_precision"],
                 f"precision@{r['k']}": r["precision_at_k"],
                 f"recall@{r['k']}": r["recall_at_k"],
-                "auc_vs_random": r["auc"] - base["auc"],
                 f"lift@{r['k']}": (
-                    r["precision_at_k"] / c["positive_rate"] if c["positive_rate"] else None
+                    r["precision_at_k"] / c["base_rate"] if c["base_rate"] else None
                 ),
+                "brier": r["brier"],
             }
         )
     click.echo(render(table, "table"))
+    click.echo()
+    if not result.calibration:
+        click.echo("calibration: combined is not a probability here (uncalibrated fall-back)")
+        return
+    inside = sum(b["inside"] for b in result.calibration)
+    verdict = "calibrated" if result.calibrated else "UNCALIBRATED: read them as a ranking"
+    click.echo(
+        f"calibration of combined ({inside} of {len(result.calibration)} bins hold the "
+        f"observed rate in its 95% interval: {verdict}):"
+    )
+    cal = [
+        {
+            "bin": b["bin"],
+            "pairs": f"{b['pairs']:,.0f}",
+            "positives": b["positives"],
+            "mean predicted": _percent(b["mean_predicted"]),
+            "observed": _percent(b["observed"]),
+            "95% interval": f"{_percent(b['low'])}–{_percent(b['high'])}",
+            "inside": "yes" if b["inside"] else "no",
+        }
+        for b in result.calibration
+    ]
+    click.echo(render(cal, "table"))
 
 
 def _counts_note(c: dict[str, Any]) -> str:
@@ -442,11 +601,13 @@ def _counts_note(c: dict[str, Any]) -> str:
         else f"all {c['negatives']:,} negatives"
     )
     return (
-        f"split {c['split']}: {c['train_ties']:,} training ties ({c['undated_ties']:,} undated), "
+        f"split {c['split']}, horizon {c['horizon']}: {c['train_ties']:,} training ties "
+        f"({c['undated_ties']:,} undated), "
         f"{c['test_ties']:,} test ties; {c['positives']:,} new pairs to predict "
         f"(left out: {c['excluded_new_orgs']:,} with a new organisation, "
         f"{c['excluded_already_tied']:,} already tied"
         + (f", {c['excluded_same_city']:,} within one city" if c["cross_city"] else "")
-        + f"); scored against {sample} of {c['candidates']:,} candidate pairs; "
-        f"lift = precision / positive rate ({c['positive_rate']:.3g})"
+        + f"); scored against {sample} of {c['candidates']:,} candidate pairs "
+        f"(re-weighted); base rate {_percent(c['base_rate'])} of candidate pairs tied within "
+        f"{c['horizon']} years; lift = precision / base rate"
     )

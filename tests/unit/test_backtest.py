@@ -8,7 +8,8 @@ import random
 import numpy as np
 import pytest
 
-from graphtwin.analysis.backtest import _sample_negatives, backtest, hits_at_k, roc_auc
+from graphtwin.analysis.backtest import backtest, hits_at_k, roc_auc
+from graphtwin.analysis.linkmodel import _sample_negatives
 from graphtwin.analysis.potential import LinkIndex
 from graphtwin.analysis.projection import graph_from_columns
 from graphtwin.errors import GraphtwinError
@@ -89,7 +90,7 @@ def _triangle_graph(seed: int, n: int = 150, cities: int = 3):
 @pytest.mark.parametrize("seed", [1, 2])
 def test_triangle_closing_future_is_predicted(seed):
     g, past, future = _triangle_graph(seed)
-    r = backtest(g, 2020, top_k=20)
+    r = backtest(g, 2020, top_k=20, cross_city=False, horizon=4)
     t = r.table.set_index("scorer")
     assert r.counts["positives"] == len(future)
     assert r.counts["train_ties"] == len(past)
@@ -98,7 +99,9 @@ def test_triangle_closing_future_is_predicted(seed):
     assert r.counts["candidates"] == n * (n - 1) // 2 - len(past)
     assert r.counts["negatives"] == r.counts["candidates"] - len(future)
     assert t.loc["adamic_adar", "auc"] > 0.9
-    assert t.loc["combined", "auc"] > 0.8
+    # The past is random, only the future closes triangles: nothing in the history
+    # teaches that, so the fixed weights (heavy on Adamic–Adar) win here.
+    assert t.loc["fixed_weights", "auc"] > 0.8
     assert abs(t.loc["random", "auc"] - 0.5) < 0.08
     assert t.loc["adamic_adar", "precision_at_k"] > 5 * r.counts["positive_rate"]
     assert t.loc["combined", "recall_at_k"] == pytest.approx(
@@ -120,14 +123,14 @@ def test_sampled_negatives_are_distinct_untied_and_seeded():
     assert not ix.tied(u, v).any() and not np.isin(keys, pos).any() and (u != v).all()
     ids = g.vs["id"]
     assert not {(ids[a], ids[b]) for a, b in zip(u, v, strict=True)} & past
-    r = backtest(g, 2020, negatives=500, seed=9)
+    r = backtest(g, 2020, negatives=500, seed=9, cross_city=False, horizon=4)
     assert r.counts["negatives_sampled"] and r.counts["negatives"] == 500
     assert r.counts["negative_sample_rate"] == pytest.approx(
         500 / (r.counts["candidates"] - len(future))
     )
-    again = backtest(g, 2020, negatives=500, seed=9)
+    again = backtest(g, 2020, negatives=500, seed=9, cross_city=False, horizon=4)
     assert again.table.equals(r.table)
-    other = backtest(g, 2020, negatives=500, seed=10)
+    other = backtest(g, 2020, negatives=500, seed=10, cross_city=False, horizon=4)
     assert not other.table.equals(r.table)
     assert r.table.set_index("scorer").loc["adamic_adar", "auc"] > 0.9
 
@@ -148,7 +151,7 @@ def test_undated_ties_train_only_and_exclusions():
         "start_year": [2015, None, 2016, 2021, 2022, 2022, 2023, 2020],
     }
     g = graph_from_columns(orgs, ties)
-    r = backtest(g, 2020)
+    r = backtest(g, 2020, cross_city=False, horizon=4)
     c = r.counts
     assert (c["train_ties"], c["undated_ties"], c["test_ties"]) == (3, 1, 5)
     assert c["excluded_new_orgs"] == 2 and c["positives"] == 3
@@ -156,9 +159,9 @@ def test_undated_ties_train_only_and_exclusions():
     ties2 = {
         k: [*v, x] for (k, v), x in zip(ties.items(), ["b", "c", "project", 2024], strict=True)
     }
-    c2 = backtest(graph_from_columns(orgs, ties2), 2020).counts
+    c2 = backtest(graph_from_columns(orgs, ties2), 2020, cross_city=False, horizon=5).counts
     assert c2["excluded_already_tied"] == 1 and c2["positives"] == 3
-    cross = backtest(g, 2020, cross_city=True).counts
+    cross = backtest(g, 2020, horizon=4).counts
     # Cross-city: a-c, a-d and b-d are all X–Y pairs; candidates are X×Y pairs not tied.
     assert cross["positives"] == 3
     assert cross["candidates"] == 2 * 2 - 1  # {a,b} × {c,d} minus b-c
@@ -168,5 +171,5 @@ def test_split_errors():
     g, _, _ = _triangle_graph(1, n=30)
     with pytest.raises(GraphtwinError, match="no ties started before 2000"):
         backtest(g, 2000)
-    with pytest.raises(GraphtwinError, match="no ties started in or after 2030"):
+    with pytest.raises(GraphtwinError, match="no ties started in 2030–2032"):
         backtest(g, 2030)

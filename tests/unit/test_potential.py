@@ -142,7 +142,7 @@ def test_parallel_ties_merge_like_simple_view(hand):
 def test_potential_normalises_and_combines_by_hand(hand):
     cfg = load_config()
     w = cfg.potential.weights
-    df = potential(hand, "X", "Y", top=10)
+    df = potential(hand, "X", "Y", top=10, fixed_weights=True)
     assert set(zip(df.source, df.target, strict=True)) == set(HAND_RAW)  # a2-b2 is tied
     assert df.attrs["candidates"] == 3
     raw = {p: dict(zip(COLUMNS, v, strict=True)) for p, v in HAND_RAW.items()}
@@ -161,7 +161,7 @@ def test_potential_normalises_and_combines_by_hand(hand):
 
 
 def test_reasons_name_partners_sectors_kinds_and_bridge(hand):
-    df = potential(hand, "X", "Y", top=10).set_index(["source", "target"])
+    df = potential(hand, "X", "Y", top=10, fixed_weights=True).set_index(["source", "target"])
     bw = nx.betweenness_centrality(_nx(hand), normalized=False)
     name = dict(zip(HAND_ORGS["id"], HAND_ORGS["name"], strict=True))
 
@@ -199,8 +199,8 @@ def test_top_n_with_small_chunks_equals_brute_force():
     src, dst = zip(*(rng.sample(ids, 2) for _ in range(400)), strict=True)
     g = graph_from_columns(orgs, {"source": src, "target": dst, "kind": ["project"] * 400})
     cfg = load_config()
-    top = potential(g, "A", "B", top=15, chunk_elements=37)
-    whole = potential(g, "A", "B", top=15)
+    top = potential(g, "A", "B", top=15, chunk_elements=37, fixed_weights=True)
+    whole = potential(g, "A", "B", top=15, fixed_weights=True)
     np.testing.assert_allclose(top.score, whole.score)
     h = _nx(g)
     kind_of = dict(zip(ids, orgs["kind"], strict=True))
@@ -215,7 +215,7 @@ def test_top_n_with_small_chunks_equals_brute_force():
     a = [i for i in ids if int(i[1:]) % 3 == 0]
     b = [i for i in ids if int(i[1:]) % 3 == 1]
     for opts in ({"kind": "university"}, {"sector": "s2"}, {"kind": "business", "sector": "s1"}):
-        chunked = potential(g, "A", "B", top=40, chunk_elements=37, **opts)
+        chunked = potential(g, "A", "B", top=40, chunk_elements=37, **opts, fixed_weights=True)
         tests = [checks[v] for v in opts.values()]
         expected = [
             (x, y)
@@ -226,7 +226,9 @@ def test_top_n_with_small_chunks_equals_brute_force():
         assert chunked.attrs["candidates"] == len(expected), opts
         assert set(zip(chunked.source, chunked.target, strict=True)) <= set(expected)
         np.testing.assert_allclose(
-            chunked.score, potential(g, "A", "B", top=40, **opts).score, err_msg=str(opts)
+            chunked.score,
+            potential(g, "A", "B", top=40, fixed_weights=True, **opts).score,
+            err_msg=str(opts),
         )
 
     pairs = [(x, y) for x in a for y in b if not h.has_edge(x, y)]
@@ -249,7 +251,7 @@ def test_cities_without_ties_still_get_recommendations():
         "sectors": [["medtech"], ["fintech"], ["medtech"], ["energy"]],
     }
     g = graph_from_columns(orgs, {})
-    df = potential(g, "Belfast", "Sejong", top=4)
+    df = potential(g, "Belfast", "Sejong", top=4, fixed_weights=True)
     assert len(df) == 4
     # University and firm sharing medtech: both sector and kind fit are the best.
     assert df.iloc[0][["source", "target"]].tolist() == ["u", "k"]
@@ -278,8 +280,12 @@ def test_ties_at_the_cut_off_are_broken_by_name_not_graph_order():
     order = list(range(n))
     rng.shuffle(order)
     shuffled = {k: [v[i] for i in order] for k, v in orgs.items()}
-    first = potential(graph_from_columns(orgs, {}), "A", "B", top=7, chunk_elements=50)
-    second = potential(graph_from_columns(shuffled, {}), "A", "B", top=7, chunk_elements=90)
+    first = potential(
+        graph_from_columns(orgs, {}), "A", "B", top=7, chunk_elements=50, fixed_weights=True
+    )
+    second = potential(
+        graph_from_columns(shuffled, {}), "A", "B", top=7, chunk_elements=90, fixed_weights=True
+    )
     assert first.score.nunique() < 7  # the cut-off falls inside a tie
     assert first[["source", "target"]].equals(second[["source", "target"]])
     for _, group in first.groupby("score", sort=False):
@@ -287,11 +293,11 @@ def test_ties_at_the_cut_off_are_broken_by_name_not_graph_order():
 
 
 def test_filters_keep_pairs_where_either_side_matches(hand):
-    by_sector = potential(hand, "X", "Y", sector="Medtech", top=10)
+    by_sector = potential(hand, "X", "Y", sector="Medtech", top=10, fixed_weights=True)
     assert set(by_sector.target) == {"b1"}  # only b1 is in medtech
-    by_kind = potential(hand, "X", "Y", kind="government", top=10)
+    by_kind = potential(hand, "X", "Y", kind="government", top=10, fixed_weights=True)
     assert set(zip(by_kind.source, by_kind.target, strict=True)) == {("a1", "b2")}
-    by_kind = potential(hand, "X", "Y", kind="university", top=10)
+    by_kind = potential(hand, "X", "Y", kind="university", top=10, fixed_weights=True)
     assert set(by_kind.source) == {"a1"}
     with pytest.raises(GraphtwinError, match=r"unknown sector 'medtek'; did you mean medtech"):
         potential(hand, "X", "Y", sector="medtek")
@@ -305,7 +311,7 @@ def test_weights_file_changes_the_ranking(hand, tmp_path):
         "[potential]\nadamic_adar = 0\nresource_allocation = 0\njaccard = 0\n"
         "preferential_attachment = 0\nsector_similarity = 0\nkind_complementarity = 1\n"
     )
-    df = potential(hand, "X", "Y", config=load_config(f))
+    df = potential(hand, "X", "Y", config=load_config(f), fixed_weights=True)
     assert df.score.tolist() == pytest.approx([1.0, 0.7, 0.3])
     assert df.source.tolist() == ["a1", "a1", "a2"]
 
@@ -329,7 +335,7 @@ def test_unknown_and_ambiguous_cities():
 
 
 def test_write_back_rows(hand):
-    df = potential(hand, "X", "Y", top=2)
+    df = potential(hand, "X", "Y", top=2, fixed_weights=True)
     rows = write_back_rows(df)
     assert [set(r) for r in rows] == [{"source", "target", "score", "reasons", "city_pair"}] * 2
     assert rows[0]["city_pair"] == "GB-x|KR-y"
