@@ -14,8 +14,15 @@ Targets (issue [store]): LadybugDB load <= 15 s; Neo4j >= 50,000 ties/s; project
 The figures are wall-clock on whatever machine runs this, so they are noisy on a shared
 machine; the script prints them with the ratio to each target and never fails on speed.
 
+Baseline (``--baseline REPO``, e.g. /work/wt/base, a checkout with its own .venv): the
+bundle is written once as CSV, then loaded into a fresh Ladybug store alternately by the
+baseline's code and by this code, each in its own process (``--baseline-rounds`` times
+each), and the medians and their ratio are printed: the cost of all-or-nothing loads
+(one transaction) measured in the same run, on the same machine load.
+
 Usage:
     python benchmarks/bench_store.py                       # both stores, 46k / 500k
+    python benchmarks/bench_store.py --no-neo4j --baseline /work/wt/base
     python benchmarks/bench_store.py --orgs 5000 --ties 50000 --no-neo4j
     python benchmarks/bench_store.py --neo4j-uri bolt://127.0.0.1:7687 --json out.json
 
@@ -133,6 +140,64 @@ def bench_steady_loads(name: str, target: str, bundle, repeats: int, results: di
     )
 
 
+#: Run by each process of the baseline comparison: read the bundle, time store.load.
+_LOAD_ONE = """
+import json, sys, time
+from graphtwin.ingest import read_bundle
+from graphtwin.store import open_store
+bundle = read_bundle(sys.argv[1])
+with open_store(sys.argv[2]) as store:
+    started = time.perf_counter()
+    store.load(bundle)
+    seconds = time.perf_counter() - started
+    orgs = store.counts()["Organisation"]
+print(json.dumps({"seconds": seconds, "orgs": orgs}))
+"""
+
+
+def bench_baseline(bundle, baseline: Path, rounds: int, results: dict) -> None:
+    """Ladybug load time: baseline code vs this code, alternating processes (medians)."""
+    import subprocess
+
+    from graphtwin.ingest.writer import write_bundle
+
+    pythons = {"baseline": baseline / ".venv" / "bin" / "python", "this": Path(sys.executable)}
+    folder = Path(tempfile.mkdtemp(prefix="graphtwin-bench-base-"))
+    try:
+        write_bundle(bundle, folder / "bundle")
+        runs: dict[str, list[float]] = {name: [] for name in pythons}
+        for i in range(rounds):
+            for name, python in pythons.items():
+                db = folder / f"{name}-{i}.db"
+                out = subprocess.run(
+                    [str(python), "-c", _LOAD_ONE, str(folder / "bundle"), str(db)],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                    env={**os.environ, "OMP_NUM_THREADS": "1"},
+                )
+                figures = json.loads(out.stdout.strip().splitlines()[-1])
+                assert figures["orgs"] == len(bundle.organisations), figures
+                runs[name].append(figures["seconds"])
+                print(f"ladybug  load ({name:8}) {figures['seconds']:8.2f} s")
+                shutil.rmtree(db, ignore_errors=True)
+                if db.exists():
+                    db.unlink()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    medians = {name: statistics.median(r) for name, r in runs.items()}
+    ratio = medians["this"] / medians["baseline"]
+    results.update(
+        ladybug_baseline_load_s=medians["baseline"],
+        ladybug_this_load_s=medians["this"],
+        ladybug_load_ratio=ratio,
+    )
+    print(
+        f"ladybug  load median: baseline {medians['baseline']:.2f} s, this {medians['this']:.2f} s"
+        f" (ratio {ratio:.2f}, {rounds} alternating runs each)"
+    )
+
+
 def _driver_info() -> str:
     """Driver version and whether the Rust packstream extension is active (~15x faster)."""
     import neo4j
@@ -174,6 +239,13 @@ def main(argv: list[str] | None = None) -> int:
         help="further Neo4j loads into the emptied database, for the steady-state figure",
     )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="a checkout with its own .venv: compare its Ladybug load time with this code's",
+    )
+    parser.add_argument("--baseline-rounds", type=int, default=3)
+    parser.add_argument("--baseline-only", action="store_true", help="only the baseline comparison")
     args = parser.parse_args(argv)
 
     from graphtwin.ingest.synthetic import generate
@@ -183,13 +255,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"generated {bundle.summary()[:100]}... in {seconds:.1f} s")
     results: dict[str, float] = {"orgs": args.orgs, "ties": len(bundle.ties)}
 
+    if args.baseline:
+        bench_baseline(bundle, args.baseline, args.baseline_rounds, results)
     folder = Path(tempfile.mkdtemp(prefix="graphtwin-bench-"))
     try:
-        bench_store("ladybug", str(folder / "bench.db"), bundle, results)
+        if not args.baseline_only:
+            bench_store("ladybug", str(folder / "bench.db"), bundle, results)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
-    if not args.no_neo4j:
+    if not args.no_neo4j and not args.baseline_only:
         try:
             wipe_neo4j(args.neo4j_uri)
         except Exception as exc:  # report and carry on: the Ladybug figures still count

@@ -35,6 +35,13 @@ from graphtwin.errors import QueryError
     ":bool= or :list= (comma-separated).",
 )
 @click.option("--write", is_flag=True, help="Allow the query to change the graph.")
+@click.option(
+    "--allow-host-access",
+    is_flag=True,
+    help="With --write: also allow statements that reach the database host: files "
+    "(COPY, LOAD FROM, LOAD CSV, EXPORT/IMPORT DATABASE), extensions (INSTALL, LOAD "
+    "EXTENSION), other databases (ATTACH, USE) and CHECKPOINT. Off by default.",
+)
 @format_option
 @click.pass_context
 def query(
@@ -43,12 +50,18 @@ def query(
     name: str | None,
     params: tuple[str, ...],
     write: bool,
+    allow_host_access: bool,
     fmt: str | None,
 ) -> None:
     """Run a Cypher query (or a named one with --name) and print the rows.
 
-    Queries are read-only unless --write is given (Neo4j: read access mode; Ladybug: a
-    read-only database). Values are always passed as Cypher parameters. Nodes print as
+    Queries are read-only unless --write is given: one statement per call, checked
+    against an allow-list of reads before the store sees it (MATCH / OPTIONAL MATCH /
+    WITH / UNWIND / RETURN / CALL of schema procedures; no CREATE, SET, COPY, LOAD,
+    transaction control...), then run in the store's read mode. Statements that read
+    or write files on the database host or load extensions are refused even with
+    --write unless --allow-host-access is given too. Values are always passed as
+    Cypher parameters. Nodes print as
     their properties plus _labels, relationships as their properties plus _type;
     --format json prints an array of objects keyed by the returned column names.
     """
@@ -56,6 +69,8 @@ def query(
 
     if bool(cypher) == bool(name):
         raise click.UsageError("give either CYPHER or --name NAME (see graphtwin queries)")
+    if allow_host_access and not write:
+        raise click.UsageError("--allow-host-access needs --write")
     if name:
         if write:
             raise click.UsageError("named queries are read-only; --write is for your own Cypher")
@@ -71,7 +86,7 @@ def query(
             text, bound = named.bind(values, store.backend, scores)
             result = store.query(text, bound)
         else:
-            result = store.query(cypher, values, write=write)
+            result = store.query(cypher, values, write=write, host_access=allow_host_access)
     emit(ctx, result.records(), fmt, columns=result.columns)
     note(ctx, f"{len(result.rows)} row(s)")
 

@@ -21,6 +21,7 @@ import os
 from typing import TYPE_CHECKING
 
 from graphtwin.store.base import GraphStore, LoadReport, QueryResult
+from graphtwin.store.redact import looks_like_neo4j
 
 if TYPE_CHECKING:
     from graphtwin.store.embedded import LadybugStore
@@ -49,8 +50,12 @@ NEO4J_SCHEMES: tuple[str, ...] = (
 
 
 def is_neo4j_uri(target: str) -> bool:
-    """True if ``target`` is a Neo4j URI rather than a filesystem path."""
-    return target.strip().lower().startswith(NEO4J_SCHEMES)
+    """True if ``target`` is (or is meant as) a Neo4j URI rather than a filesystem path.
+
+    Misspelt schemes such as ``bolt:/host`` or ``bolt+routing://`` count: the Neo4j
+    store then refuses them with a clear error that does not print the password.
+    """
+    return looks_like_neo4j(target)
 
 
 def open_store(target: str | os.PathLike | None = None, read_only: bool = False) -> GraphStore:

@@ -59,9 +59,17 @@ class GraphStore(Protocol):
         """Upsert a validated bundle. Idempotent: loading twice changes nothing."""
 
     def query(
-        self, cypher: str, params: Mapping[str, Any] | None = None, write: bool = False
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        write: bool = False,
+        host_access: bool = False,
     ) -> QueryResult:
-        """Run Cypher with parameters; read-only unless ``write``."""
+        """Run one Cypher statement with parameters; read-only unless ``write``.
+
+        Every statement passes graphtwin.store.guard first: reads only unless
+        ``write``; file, extension and database access only with ``host_access``.
+        """
 
     def counts(self) -> dict[str, int]:
         """Node counts per label and relationship counts per type."""

@@ -19,6 +19,8 @@ Example:
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -44,6 +46,27 @@ if TYPE_CHECKING:
 TIE_TYPES_PATTERN = "|".join(REL_TYPES)
 
 Binder = tuple[str, dict[str, Any], Callable[[str], str]]
+
+#: Test-only hook: the process kills itself (SIGKILL) once this many load steps (COPYs or
+#: batches) have been written, to test that a killed load leaves the store as it was.
+KILL_HOOK_ENV = "GRAPHTWIN_TEST_KILL_LOAD_AFTER"
+
+
+def _with_kill_hook(progress: ProgressFn) -> ProgressFn:
+    """``progress``, or (only when KILL_HOOK_ENV is set) one that kills the process."""
+    after = os.environ.get(KILL_HOOK_ENV, "")
+    if not after.isdigit():
+        return progress
+    steps = [0]
+
+    def report(done: int, total: int, label: str) -> None:
+        progress(done, total, label)
+        steps[0] += 1
+        if steps[0] >= int(after):
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    return report
+
 
 _ARROW_TO_SCHEMA = {
     pa.int64(): "INT64",
@@ -158,7 +181,11 @@ class CypherStore:
 
     # -- primitives each backend implements ---------------------------------------
     def query(
-        self, cypher: str, params: Mapping[str, Any] | None = None, write: bool = False
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        write: bool = False,
+        host_access: bool = False,
     ) -> QueryResult:  # pragma: no cover - abstract
         raise NotImplementedError
 
@@ -208,6 +235,19 @@ class CypherStore:
     def __repr__(self) -> str:
         mode = "read-only" if self.read_only else "read-write"
         return f"<{type(self).__name__} {self.target} ({mode})>"
+
+    def _unfinished_load(self) -> str | None:
+        """A message if the store's last load did not finish, else None (see Neo4jStore)."""
+        return None
+
+    def _require_finished_load(self) -> None:
+        """Refuse (StoreError) to work on a store whose last load did not finish."""
+        if getattr(self, "_load_checked", False):
+            return
+        problem = self._unfinished_load()
+        if problem:
+            raise StoreError(problem)
+        self._load_checked = True
 
     def _check_writable(self) -> None:
         if self.read_only:
@@ -319,7 +359,7 @@ class CypherStore:
         """
         self._check_writable()
         started = time.perf_counter()
-        progress = progress or no_progress
+        progress = _with_kill_hook(progress or no_progress)
         tables = bundle_tables(bundle)
         plan = plan_load(tables, self._existing_nodes, self._existing_rels)
         if plan.writes():
@@ -358,6 +398,7 @@ class CypherStore:
 
         g = store.projection(tie_kinds=["project"], years=(2018, None))
         """
+        self._require_finished_load()
         params: dict[str, Any] = {}
         org_where = ""
         if countries:
@@ -439,6 +480,7 @@ class CypherStore:
         1
         """
         self._check_writable()
+        self._require_finished_load()
         table, names = score_table(scores, id_column)
         existing = self._score_properties()
         new = {n: _ARROW_TO_SCHEMA[table.column(n).type] for n in names if n not in existing}
@@ -477,6 +519,7 @@ class CypherStore:
         1
         """
         self._check_writable()
+        self._require_finished_load()
         table = potential_table(rows)
         if table.num_rows == 0:
             return 0

@@ -5,15 +5,17 @@ KEY, one REL table per tie relationship type (Organisation → Organisation, pro
 TIE_PROPERTIES), LOCATED_IN, IN_COUNTRY, ACTIVE_IN and POTENTIAL. Written-back scores
 become columns added on demand (``ALTER TABLE Organisation ADD gt_x DOUBLE``).
 
-Loading: new rows are bulk-copied (``COPY ... FROM`` an Arrow table, a fresh connection
-per COPY), changed rows are updated with batched ``UNWIND $rows`` statements, nodes before
-relationships, one statement per table (chained MERGEs in one UNWIND have been seen to
-drop rows in Ladybug 0.22, and COPY refuses keys that exist, so neither is used for
-upserts).
+Loading: one transaction per load (all or nothing). New rows are bulk-copied
+(``COPY ... FROM`` an Arrow table), changed rows are updated with batched
+``UNWIND $rows`` statements, nodes before relationships, one statement per table
+(chained MERGEs in one UNWIND have been seen to drop rows in Ladybug 0.22, and COPY
+refuses keys that exist, so neither is used for upserts).
 
-Read-only: ``open_store(path, read_only=True)`` opens ``Database(path, read_only=True)``;
-on a read-write store, ``query(..., write=False)`` runs inside
-``BEGIN TRANSACTION READ ONLY``, so a write fails with a clear error either way.
+Read-only: every query is first checked by graphtwin.store.guard (an allow-list of
+reads; the engine's read-only mode alone still lets COPY/EXPORT/LOAD/INSTALL through);
+``open_store(path, read_only=True)`` opens ``Database(path, read_only=True)``; on a
+read-write store, ``query(..., write=False)`` also runs inside
+``BEGIN TRANSACTION READ ONLY``.
 
 Example:
     from graphtwin.store.embedded import LadybugStore
@@ -40,12 +42,14 @@ from graphtwin.model import (
     REL_TYPES,
     STRUCTURAL_RELS,
 )
-from graphtwin.store.base import QueryResult
+from graphtwin.store.base import LoadReport, QueryResult
 from graphtwin.store.common import Binder, CypherStore, q
+from graphtwin.store.guard import check_statement
 from graphtwin.store.tables import rel_properties
 from graphtwin.store.values import one_line, plain_ladybug
 
 if TYPE_CHECKING:
+    from graphtwin.model import Bundle
     from graphtwin.progress import ProgressFn
     from graphtwin.store.upsert import LoadPlan
 
@@ -65,6 +69,8 @@ class LadybugStore(CypherStore):
 
     backend = "ladybug"
     batch_size = 100_000
+    #: True while :meth:`load` holds its transaction open (no nested transactions).
+    _in_load = False
 
     def __init__(self, path: str | Path, read_only: bool = False) -> None:
         import ladybug
@@ -143,16 +149,24 @@ class LadybugStore(CypherStore):
 
     # -- queries --------------------------------------------------------------------
     def query(
-        self, cypher: str, params: Mapping[str, Any] | None = None, write: bool = False
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        write: bool = False,
+        host_access: bool = False,
     ) -> QueryResult:
         """Run Cypher with parameters; read-only unless ``write`` (see the module doc).
+
+        The statement is checked by graphtwin.store.guard first (reads only unless
+        ``write``; no file, extension or database access unless ``host_access``).
 
         store.query("MATCH (c:City {name: $name}) RETURN c", {"name": "Sejong"})
         ...
         """
+        check_statement(cypher, write=write, host_access=host_access)
         if write and self.read_only:
             raise QueryError(f"the store {self.target} was opened read-only; cannot --write")
-        guard = not write and not self.read_only
+        guard = not write and not self.read_only and not self._in_load
         if guard:
             self._exec("BEGIN TRANSACTION READ ONLY")
         try:
@@ -171,6 +185,27 @@ class LadybugStore(CypherStore):
         if guard:
             self._exec("COMMIT")
         return QueryResult(columns=columns, rows=rows)
+
+    def load(self, bundle: Bundle, progress: ProgressFn | None = None) -> LoadReport:
+        """Upsert a validated bundle in ONE transaction: all of it or nothing.
+
+        Ladybug allows COPY inside an explicit transaction; an error (or a killed
+        process: the write-ahead log holds no commit) leaves the store as it was.
+
+        report = store.load(read_bundle("my-bundle/"))
+        """
+        self._check_writable()
+        self._exec("BEGIN TRANSACTION")
+        self._in_load = True
+        try:
+            report = super().load(bundle, progress)
+        except BaseException:
+            self._rollback()
+            raise
+        finally:
+            self._in_load = False
+        self._exec("COMMIT")
+        return report
 
     def _rollback(self) -> None:
         with contextlib.suppress(QueryError):  # the engine may have ended it already
@@ -205,15 +240,9 @@ class LadybugStore(CypherStore):
         return "LOAD FROM $rows", {"rows": renamed}, lambda c: f"c{index[c]}"
 
     def _copy(self, table_name: str, table: pa.Table, columns: Sequence[str] | None = None) -> None:
-        """COPY an Arrow table into a table, from a fresh connection (see module doc)."""
-        import ladybug
-
-        conn = ladybug.Connection(self._db)
-        try:
-            cols = f"({', '.join(q(c) for c in columns)})" if columns else ""
-            self._exec(f"COPY {table_name}{cols} FROM $data", {"data": table}, conn=conn).close()
-        finally:
-            conn.close()
+        """COPY an Arrow table into a table (in the load's transaction)."""
+        cols = f"({', '.join(q(c) for c in columns)})" if columns else ""
+        self._exec(f"COPY {table_name}{cols} FROM $data", {"data": table}).close()
 
     def _apply(self, plan: LoadPlan, progress: ProgressFn) -> None:
         total = plan.writes()

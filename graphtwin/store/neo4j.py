@@ -36,12 +36,12 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
 import pyarrow as pa
@@ -50,6 +50,8 @@ from graphtwin.errors import QueryError, StoreError
 from graphtwin.model import METRIC_PREFIX, NODE_KEYS, NODE_SCHEMA, REL_TYPES, STRUCTURAL_RELS
 from graphtwin.store.base import LoadReport, QueryResult
 from graphtwin.store.common import Binder, CypherStore, props_map, q
+from graphtwin.store.guard import check_statement
+from graphtwin.store.redact import check_uri, redact_uri, uri_credentials
 from graphtwin.store.tables import rel_endpoints
 from graphtwin.store.values import one_line, plain_neo4j
 
@@ -211,17 +213,26 @@ def _match_by_id(var: str, label: str, value: str) -> str:
     return f"MATCH ({var}:{label}) WHERE id({var}) = {value}"
 
 
-def redact_uri(uri: str) -> str:
-    """The URI without any user:password part, safe to print.
+#: Label of the node that records the last load (outside the graphtwin schema).
+LOAD_MARKER = "GraphtwinLoad"
+_INT64 = (-(2**63), 2**63 - 1)
 
-    >>> redact_uri("neo4j+s://neo4j:secret@abc.databases.neo4j.io:7687")
-    'neo4j+s://abc.databases.neo4j.io:7687'
-    """
-    parts = urlsplit(uri)
-    if "@" not in parts.netloc:
-        return uri
-    host = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+
+def _check_int64(params: Mapping[str, Any] | None) -> None:
+    """Refuse integer parameters that Bolt cannot carry (64-bit), with a clear error."""
+    stack = list((params or {}).items())
+    while stack:
+        name, value = stack.pop()
+        if isinstance(value, int) and not isinstance(value, bool):
+            if not _INT64[0] <= value <= _INT64[1]:
+                raise QueryError(
+                    f"parameter {name}: {str(value)[:30]} does not fit in a 64-bit integer "
+                    "(Neo4j's integer type); pass it as a float or a string"
+                )
+        elif isinstance(value, (list, tuple)):
+            stack.extend((name, v) for v in value)
+        elif isinstance(value, dict):
+            stack.extend((f"{name}.{k}", v) for k, v in value.items())
 
 
 class Neo4jStore(CypherStore):
@@ -249,12 +260,12 @@ class Neo4jStore(CypherStore):
         self.uri = uri
         self.target = redact_uri(uri)
         self.read_only = read_only
-        parts = urlsplit(uri)
-        self.user = user or parts.username or os.environ.get("NEO4J_USERNAME") or "neo4j"
-        secret = password or parts.password or os.environ.get("NEO4J_PASSWORD") or ""
+        uri_user, uri_password = uri_credentials(uri)
+        self.user = user or uri_user or os.environ.get("NEO4J_USERNAME") or "neo4j"
+        secret = password or uri_password or os.environ.get("NEO4J_PASSWORD") or ""
         self._secret = secret
         self.database = database or os.environ.get("NEO4J_DATABASE") or None
-        clean_uri = self.target
+        clean_uri = check_uri(uri)
         self._driver = None
         try:
             self._driver = neo4j.GraphDatabase.driver(
@@ -344,18 +355,31 @@ class Neo4jStore(CypherStore):
                 f"CREATE CONSTRAINT graphtwin_{label.lower()}_{key} IF NOT EXISTS "
                 f"FOR (n:{label}) REQUIRE n.{key} IS UNIQUE"
             )
+        self._write("CREATE INDEX graphtwin_city_name IF NOT EXISTS FOR (n:City) ON (n.name)")
         self._write("CALL db.awaitIndexes(300)")
 
     # -- queries --------------------------------------------------------------------
     def query(
-        self, cypher: str, params: Mapping[str, Any] | None = None, write: bool = False
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        write: bool = False,
+        host_access: bool = False,
     ) -> QueryResult:
         """Run Cypher with parameters; READ access mode unless ``write``.
 
+        The statement is checked by graphtwin.store.guard first (reads only unless
+        ``write``; no LOAD CSV or database switching unless ``host_access``), and a
+        read refuses a store whose last load did not finish.
+
         Example: ``store.query("MATCH (o:Organisation {id: $id}) RETURN o", {"id": "qub"})``
         """
+        check_statement(cypher, write=write, host_access=host_access)
+        _check_int64(params)
         if write and self.read_only:
             raise QueryError(f"the store {self.target} was opened read-only; cannot --write")
+        if not write:
+            self._require_finished_load()
         columns, rows = self._run(cypher, params, read=not write)
         return QueryResult(columns=columns, rows=[[plain_neo4j(v) for v in r] for r in rows])
 
@@ -626,7 +650,13 @@ class Neo4jStore(CypherStore):
 
     # -- loading --------------------------------------------------------------------
     def load(self, bundle: Bundle, progress: ProgressFn | None = None) -> LoadReport:
-        """Upsert a validated bundle (CypherStore.load), skipping reads of empty types.
+        """Upsert a validated bundle (CypherStore.load), marked in the graph while it runs.
+
+        A load is many transactions (a 500k-tie load does not fit in one), so it first
+        marks itself in a ``GraphtwinLoad`` node (status ``running`` and a load id) and
+        marks ``finished`` at the end; until then, or if the load is killed or fails,
+        every read and analysis refuses the store with a message saying to run the load
+        again (which completes it: loads are idempotent upserts).
 
         One count-store query first tells which labels and relationship types the
         database holds none of; the load plan then does not read them (on an empty
@@ -634,11 +664,41 @@ class Neo4jStore(CypherStore):
 
         report = store.load(read_bundle("my-bundle/"))
         """
-        self._empty = self._empty_types() if not self.read_only else frozenset()
+        self._check_writable()
+        load_id = uuid.uuid4().hex
+        self._write(
+            f"MERGE (m:{LOAD_MARKER} {{key: 'last'}}) SET m.load_id = $id, "
+            "m.status = 'running', m.started = toString(datetime()), m.finished = null",
+            {"id": load_id},
+        )
+        self._load_checked = False
+        self._empty = self._empty_types()
         try:
-            return super().load(bundle, progress)
+            report = super().load(bundle, progress)
         finally:
             self._empty = frozenset()
+        self._write(
+            f"MATCH (m:{LOAD_MARKER} {{key: 'last', load_id: $id}}) "
+            "SET m.status = 'finished', m.finished = toString(datetime())",
+            {"id": load_id},
+        )
+        return report
+
+    def _unfinished_load(self) -> str | None:
+        _, rows = self._run(
+            f"OPTIONAL MATCH (m:{LOAD_MARKER} {{key: 'last'}}) "
+            "RETURN m.status, m.load_id, m.started",
+            None,
+            read=True,
+        )
+        status, load_id, started = rows[0] if rows else (None, None, None)
+        if status in (None, "finished"):
+            return None
+        return (
+            f"the last load into {self.target} (load {load_id}, started {started} UTC) has "
+            "not finished: it is still running, or it was interrupted and the store may "
+            "hold part of it; run the same `graphtwin load` again to complete it"
+        )
 
     def _empty_types(self) -> frozenset[str]:
         names = [*NODE_SCHEMA, *STRUCTURAL_RELS, *REL_TYPES]

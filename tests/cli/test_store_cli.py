@@ -113,7 +113,8 @@ def test_query_is_read_only_unless_write(db):
     create = "CREATE (:Organisation {id: 'cli-new', name: 'New'})"
     r = run(db, "query", create)
     assert r.returncode == 1
-    assert r.stderr.startswith("error: this query writes to the store; run it with --write")
+    assert r.stderr.startswith("error: refused: CREATE writes to the store")
+    assert "run it with --write" in r.stderr
     assert r.stderr.count("\n") == 1
     assert run(db, "query", "--write", create).returncode == 0
     rows = query_json(db, "MATCH (o:Organisation {id: 'cli-new'}) RETURN o.name AS name")
