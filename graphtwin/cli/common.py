@@ -76,26 +76,19 @@ def top_option(help: str, *, minimum: int = 0, name: str = "top", **attrs: Any) 
 STDOUT = "-"
 
 
-def output_option(help: str, **path: bool) -> Callable[[F], F]:
+def output_option(help: str, *, stdout: bool = False, **path: bool) -> Callable[[F], F]:
     """A required ``-o/--output`` path; ``path`` narrows it (``file_okay=False``, ...).
 
-    ``-`` passes through unchecked as ``Path("-")``: commands that can write to standard
-    output compare ``str(output) == STDOUT`` (see :func:`open_output`).
+    With ``stdout``, ``-`` is accepted and means standard output (the command checks
+    ``str(output) == STDOUT``), and the help says so.
     """
     return click.option(
         "-o",
         "--output",
         required=True,
-        type=click.Path(path_type=Path, allow_dash=True, **path),
-        help=help,
+        type=click.Path(path_type=Path, allow_dash=stdout, **path),
+        help=f"{help} - writes to standard output." if stdout else help,
     )
-
-
-def open_output(output: Path) -> Any:
-    """A text stream for ``output``: standard output for ``-``, else the file (UTF-8)."""
-    if str(output) == STDOUT:
-        return click.get_text_stream("stdout")
-    return click.open_file(str(output), "w", encoding="utf-8", atomic=True)
 
 
 def output_format(ctx: click.Context, fmt: str | None) -> str:

@@ -19,7 +19,7 @@ from graphtwin.cli.common import STDOUT, note, open_target, output_option, proje
     help="graphml/gexf: one file for Gephi, Cytoscape, yEd, networkx or igraph; "
     "csv: nodes.csv and edges.csv in a folder.",
 )
-@output_option("Output file (graphml, gexf; - for standard output) or folder (csv).")
+@output_option("Output file (graphml, gexf) or folder (csv).", stdout=True)
 @click.pass_context
 def export(ctx: click.Context, fmt: str, output: Path) -> None:
     """Export the organisation graph of the store, with written-back scores.

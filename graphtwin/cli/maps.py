@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from graphtwin.cli.common import note, open_target, output_option, project, synthetic_share
+from graphtwin.cli.common import STDOUT, note, open_target, output_option, project, synthetic_share
 from graphtwin.errors import GraphtwinError
 
 #: Same as graphtwin.viz.maps.COLOR_BY (kept here so `--help` needs no igraph import).
@@ -27,7 +27,9 @@ POTENTIAL_QUERY = (
 
 
 @click.command("map")
-@output_option("HTML file to write (one self-contained file, works offline).", dir_okay=False)
+@output_option(
+    "HTML file to write (one self-contained file, works offline).", stdout=True, dir_okay=False
+)
 @click.option(
     "--city",
     "city_pair",
@@ -163,9 +165,11 @@ def map_command(
             size_by=size_by,
             **common,
         )
-    path = m.write(output)
+    if str(output) == STDOUT:  # -o -: the page on standard output
+        click.echo(m.to_html(), nl=False)
+    else:
+        click.echo(str(m.write(output)))
     note(ctx, f"{m.summary()}; {m.footnote}")
-    click.echo(str(path))
 
 
 def _stored_introductions(store: Any, g: Any, city_a: str, city_b: str) -> list[dict] | None:
