@@ -131,7 +131,7 @@ def output_option(help: str, *, stdout: bool = False, **path: bool) -> Callable[
         "--output",
         required=True,
         type=click.Path(path_type=Path, allow_dash=stdout, **path),
-        help=f"{help} - writes to standard output." if stdout else help,
+        help=f"{help} Give - for standard output." if stdout else help,
     )
 
 

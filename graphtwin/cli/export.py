@@ -28,7 +28,8 @@ def export(ctx: click.Context, fmt: str, output: Path) -> None:
     tie kind, weight, years, evidence and source URL; a missing value is left out, not
     written as "". Ties are written from their stored source to their target, with
     directed=true for the directed kinds (FUNDS, MEMBER_OF, PART_OF, SUCCEEDS). GEXF also
-    holds graphtwin's map layout and colours by country.
+    holds graphtwin's map layout and colours by country, and keeps parallel ties of
+    different kinds apart in Gephi (Gephi's GraphML import merges them): use GEXF for Gephi.
 
     \b
     Examples:

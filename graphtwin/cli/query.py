@@ -30,6 +30,7 @@ from graphtwin.errors import QueryError
     "-f",
     "cypher_file",
     type=click.File("r", encoding="utf-8"),
+    metavar="FILE",
     help="Read the Cypher from this file (- for standard input; so does CYPHER given as -).",
 )
 @click.option(
