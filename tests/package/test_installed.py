@@ -123,6 +123,8 @@ def test_map(installed: Installed, demo_run):
     page = (folder / "m.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") or page.lower().startswith("<!doctype html>")
     assert "Belfast City Council" in page
+    if installed.kind == "sdist":  # same code as the wheel: -o - is checked once
+        return
     piped = _ok(installed.run("--db", "graphtwin-demo/graphtwin.db", "map", "-o", "-", cwd=folder))
     assert piped.lower().startswith("<!doctype html>") and "Belfast City Council" in piped
     assert not (folder / "-").exists()
