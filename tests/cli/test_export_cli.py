@@ -369,3 +369,21 @@ def test_gephi_opens_the_graphml_with_labels_and_layout(demo: Path, gephi, proje
     # between two organisations into one edge (GEXF keeps them: use GEXF for Gephi).
     pairs = {frozenset(e.tuple) for e in projection.es}
     assert len(seen["edges"]) == len(pairs) < projection.ecount()
+
+
+def test_csv_export_has_every_column(demo: Path, projection: ig.Graph):
+    import csv
+
+    r = run(
+        "--db", "graphtwin-demo/graphtwin.db", "export", "--format", "csv", "-o", "csv", cwd=demo
+    )
+    assert r.returncode == 0, r.stderr
+    with open(demo / "csv" / "nodes.csv", encoding="utf-8", newline="") as fh:
+        nodes = list(csv.DictReader(fh))
+    with open(demo / "csv" / "edges.csv", encoding="utf-8", newline="") as fh:
+        edges = list(csv.DictReader(fh))
+    assert set(nodes[0]) == set(projection.vs.attributes())
+    assert set(edges[0]) == {"source", "target", *projection.es.attributes()}
+    assert (len(nodes), len(edges)) == (projection.vcount(), projection.ecount())
+    filled = sum(bool(e["evidence"]) for e in edges)
+    assert filled == sum(v is not None for v in projection.es["evidence"]) > 0
