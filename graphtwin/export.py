@@ -117,7 +117,7 @@ def write_csv(g: ig.Graph, folder: Path) -> list[Path]:
         w = csv.writer(fh)
         w.writerow(vattrs)
         for row in zip(*(g.vs[a] for a in vattrs), strict=True):
-            w.writerow(["" if v is None else _flat(v) for v in row])
+            w.writerow([_csv_cell(v) for v in row])
 
     def write_edges(_g: ig.Graph, fh: IO[str]) -> None:
         w = csv.writer(fh)
@@ -125,7 +125,7 @@ def write_csv(g: ig.Graph, folder: Path) -> list[Path]:
         ids = g.vs["id"]
         for e in g.es:
             s, t = _endpoints(e, ids)
-            w.writerow([s, t, *("" if e[a] is None else _flat(e[a]) for a in eattrs)])
+            w.writerow([_csv_cell(s), _csv_cell(t), *(_csv_cell(e[a]) for a in eattrs)])
 
     _write_atomic(g, nodes, write_nodes, newline="")
     _write_atomic(g, edges, write_edges, newline="")
@@ -395,6 +395,11 @@ def _text(value: Any, typ: str) -> str:
     if isinstance(flat, bool):
         return "true" if flat else "false"
     return str(flat)
+
+
+def _csv_cell(value: Any) -> Any:
+    """One CSV cell: "" for a missing value, lists joined with ``;``."""
+    return "" if value is None else _flat(value)
 
 
 def _flat(value: Any) -> Any:

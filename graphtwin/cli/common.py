@@ -72,30 +72,67 @@ def top_option(help: str, *, minimum: int = 0, name: str = "top", **attrs: Any) 
     )
 
 
+#: Country codes users write that are not ISO 3166 alpha-2 (as CORDIS spells them).
+COUNTRY_ALIASES = {"UK": "GB", "EL": "GR"}
+
+
+def split_codes(values: Sequence[str]) -> tuple[str, ...]:
+    """Country codes from repeated and comma-separated values: upper case, UK -> GB, EL -> GR.
+
+    >>> split_codes(["gb,KR", " uk ", "EL"])
+    ('GB', 'KR', 'GB', 'GR')
+    """
+    codes = (c.strip().upper() for v in values for c in str(v).split(","))
+    return tuple(COUNTRY_ALIASES.get(c, c) for c in codes if c)
+
+
+def countries_option(
+    help: str, *, default: Sequence[str] | None = None, count: int | None = None
+) -> Callable[[F], F]:
+    """The one spelling of a list of countries: ``--countries GB,KR`` or repeated
+    ``--countries GB --countries KR`` (``--country`` is accepted too), bound to ``countries``
+    as a tuple of codes; ``count`` demands exactly that many. The older ``twins
+    --countries GB KR`` (two values after one option) is rewritten by
+    :func:`graphtwin.cli.main.legacy_spellings`."""
+
+    def check(ctx: click.Context, param: click.Parameter, value: Sequence[str]) -> tuple:
+        codes = split_codes(value)
+        if count is not None and len(codes) != count:
+            raise click.BadParameter(
+                f"give exactly {count} country codes, e.g. GB,KR (got {', '.join(codes) or 'none'})"
+            )
+        return codes
+
+    return click.option(
+        "--countries",
+        "--country",
+        "countries",
+        multiple=True,
+        metavar="CODES",
+        default=tuple(default) if default else None,
+        show_default=",".join(default) if default else False,
+        callback=check,
+        help=f"{help} ISO codes, comma-separated or repeated (UK and EL read as GB and GR).",
+    )
+
+
 #: The ``-o`` value that means standard output.
 STDOUT = "-"
 
 
-def output_option(help: str, **path: bool) -> Callable[[F], F]:
+def output_option(help: str, *, stdout: bool = False, **path: bool) -> Callable[[F], F]:
     """A required ``-o/--output`` path; ``path`` narrows it (``file_okay=False``, ...).
 
-    ``-`` passes through unchecked as ``Path("-")``: commands that can write to standard
-    output compare ``str(output) == STDOUT`` (see :func:`open_output`).
+    With ``stdout``, ``-`` is accepted and means standard output (the command checks
+    ``str(output) == STDOUT``), and the help says so.
     """
     return click.option(
         "-o",
         "--output",
         required=True,
-        type=click.Path(path_type=Path, allow_dash=True, **path),
-        help=help,
+        type=click.Path(path_type=Path, allow_dash=stdout, **path),
+        help=f"{help} Give - for standard output." if stdout else help,
     )
-
-
-def open_output(output: Path) -> Any:
-    """A text stream for ``output``: standard output for ``-``, else the file (UTF-8)."""
-    if str(output) == STDOUT:
-        return click.get_text_stream("stdout")
-    return click.open_file(str(output), "w", encoding="utf-8", atomic=True)
 
 
 def output_format(ctx: click.Context, fmt: str | None) -> str:

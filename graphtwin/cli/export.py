@@ -19,7 +19,7 @@ from graphtwin.cli.common import STDOUT, note, open_target, output_option, proje
     help="graphml/gexf: one file for Gephi, Cytoscape, yEd, networkx or igraph; "
     "csv: nodes.csv and edges.csv in a folder.",
 )
-@output_option("Output file (graphml, gexf; - for standard output) or folder (csv).")
+@output_option("Output file (graphml, gexf) or folder (csv).", stdout=True)
 @click.pass_context
 def export(ctx: click.Context, fmt: str, output: Path) -> None:
     """Export the organisation graph of the store, with written-back scores.
@@ -28,7 +28,8 @@ def export(ctx: click.Context, fmt: str, output: Path) -> None:
     tie kind, weight, years, evidence and source URL; a missing value is left out, not
     written as "". Ties are written from their stored source to their target, with
     directed=true for the directed kinds (FUNDS, MEMBER_OF, PART_OF, SUCCEEDS). GEXF also
-    holds graphtwin's map layout and colours by country.
+    holds graphtwin's map layout and colours by country, and keeps parallel ties of
+    different kinds apart in Gephi (Gephi's GraphML import merges them): use GEXF for Gephi.
 
     \b
     Examples:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from graphtwin.cli.common import force_option, is_quiet, note, output_option
+from graphtwin.cli.common import countries_option, force_option, is_quiet, note, output_option
 
 
 @click.command("generate")
@@ -16,13 +16,8 @@ from graphtwin.cli.common import force_option, is_quiet, note, output_option
 )
 @click.option("--ties", type=click.IntRange(min=0), default=10000, show_default=True, help="Ties.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
-@click.option(
-    "--country",
-    "countries",
-    multiple=True,
-    default=("GB", "KR"),
-    show_default=True,
-    help="Country code (repeat for several); cities come from the built-in table.",
+@countries_option(
+    "Countries of the organisations (cities from the built-in table).", default=("GB", "KR")
 )
 @output_option("Bundle folder to write.", file_okay=False)
 @force_option

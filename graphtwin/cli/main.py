@@ -37,6 +37,44 @@ COMMANDS: dict[str, str] = {
 }
 
 
+#: Global options that take a value (so that the value is not taken for a command name).
+_GLOBAL_VALUED = {"--db", "--format"}
+#: Older spellings still accepted: (command, option) -> how many values it took.
+LEGACY_NARGS: dict[tuple[str, str], int] = {("twins", "--countries"): 2}
+
+
+def legacy_spellings(args: list[str]) -> list[str]:
+    """``args`` with older documented spellings rewritten to the current ones.
+
+    ``twins --countries GB KR`` (two values after one option) becomes ``--countries GB,KR``.
+
+    >>> legacy_spellings(["--db", "x.db", "twins", "--countries", "GB", "KR", "--top", "3"])
+    ['--db', 'x.db', 'twins', '--countries', 'GB,KR', '--top', '3']
+    """
+    out, command, i = list(args), None, 0
+    while i < len(out) and command is None:
+        if out[i] in _GLOBAL_VALUED:
+            i += 2
+            continue
+        if not out[i].startswith("-"):
+            command = out[i]
+        i += 1
+    for (name, option), nargs in LEGACY_NARGS.items():
+        if command != name:
+            continue
+        j = i
+        while j < len(out):
+            values = out[j + 1 : j + 1 + nargs]
+            if (
+                out[j] == option
+                and len(values) == nargs
+                and not any(v.startswith("-") for v in values)
+            ):
+                out[j + 1 : j + 1 + nargs] = [",".join(values)]
+            j += 1
+    return out
+
+
 class LazyGroup(click.Group):
     """A click group whose commands are imported on first use."""
 
@@ -112,7 +150,8 @@ def main(argv: list[str] | None = None) -> None:
     # igraph's OpenMP kernels are much slower with 2 threads on a shared 2-core machine.
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     try:
-        rv = cli.main(args=argv, prog_name="graphtwin", standalone_mode=False)
+        args = legacy_spellings(sys.argv[1:] if argv is None else list(argv))
+        rv = cli.main(args=args, prog_name="graphtwin", standalone_mode=False)
         if isinstance(rv, int) and rv:
             sys.exit(rv)
     except click.exceptions.Abort:

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from graphtwin.cli.common import note, open_target, output_option, project, synthetic_share
+from graphtwin.cli.common import STDOUT, note, open_target, output_option, project, synthetic_share
 from graphtwin.errors import GraphtwinError
 
 #: Same as graphtwin.viz.maps.COLOR_BY (kept here so `--help` needs no igraph import).
@@ -41,7 +41,9 @@ def _evidence_query() -> str:
 
 
 @click.command("map")
-@output_option("HTML file to write (one self-contained file, works offline).", dir_okay=False)
+@output_option(
+    "HTML file to write (one self-contained file, works offline).", stdout=True, dir_okay=False
+)
 @click.option(
     "--city",
     "city_pair",
@@ -212,12 +214,14 @@ def map_command(
             rows = store.query(_evidence_query(), {"ids": ids}).records()
             if m.add_evidence(rows):
                 html = m.to_html()
-    path = m.write(output, html=html)
+    if str(output) == STDOUT:  # -o -: the page on standard output
+        click.echo(html, nl=False)
+    else:
+        click.echo(str(m.write(output, html=html)))
     for line in m.notes:
         note(ctx, line)
-    size_mb = path.stat().st_size / 1e6
+    size_mb = len(html.encode("utf-8")) / 1e6
     note(ctx, f"{m.summary()}; {size_mb:.1f} MB; {m.footnote}")
-    click.echo(str(path))
 
 
 #: Rough HTML bytes per organisation drawn (2,000 synthetic organisations: 1.3 kB; a

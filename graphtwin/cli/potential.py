@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from graphtwin.cli.common import (
+    countries_option,
     emit_data,
     format_option,
     note,
@@ -331,13 +332,10 @@ def _twins_json() -> list[str]:
 
 
 @click.command("twins")
-@click.option(
-    "--countries",
-    nargs=2,
+@countries_option(
+    "The two countries: every city of the first is paired with every city of the second.",
     default=("GB", "KR"),
-    show_default=True,
-    metavar="A B",
-    help="The two countries (ISO codes): every city of A is paired with every city of B.",
+    count=2,
 )
 @top_option("Pairs to list.", minimum=1)
 @weights_option
@@ -383,7 +381,7 @@ def twins(
     \b
     Examples:
       graphtwin twins
-      graphtwin twins --countries GB KR --top 10 --min-orgs 5
+      graphtwin twins --countries GB,KR --top 10 --min-orgs 5
       graphtwin twins --population-band 100k-1M      # Tier 2 and 3 cities
       graphtwin twins --weights my-weights.toml --format csv > twins.csv
     """

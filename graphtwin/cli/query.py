@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from graphtwin.cli.common import emit, format_option, note, open_target, output_format
@@ -17,10 +19,20 @@ from graphtwin.errors import QueryError
         '  graphtwin query "MATCH (o:Organisation) WHERE o.founded < $y RETURN o.name" \\\n'
         "      -p y:int=1900\n"
         "  graphtwin query --name ties_between_cities -p city_a=Belfast -p city_b=Sejong\n"
+        "  graphtwin query -f my-query.cypher -p city=Belfast\n"
+        "  echo 'MATCH (c:City) RETURN c.name' | graphtwin query -\n"
         "  graphtwin query --write \"MATCH (o:Organisation {id: 'x'}) SET o.size = 'large'\""
     )
 )
 @click.argument("cypher", required=False)
+@click.option(
+    "--file",
+    "-f",
+    "cypher_file",
+    type=click.File("r", encoding="utf-8"),
+    metavar="FILE",
+    help="Read the Cypher from this file (- for standard input; so does CYPHER given as -).",
+)
 @click.option(
     "--name", "-n", "name", help="Run a named query from the library (graphtwin queries)."
 )
@@ -47,6 +59,7 @@ from graphtwin.errors import QueryError
 def query(
     ctx: click.Context,
     cypher: str | None,
+    cypher_file: Any,
     name: str | None,
     params: tuple[str, ...],
     write: bool,
@@ -67,6 +80,10 @@ def query(
     """
     from graphtwin.store.queries import get_query, parse_param_args, typed_param_args
 
+    if cypher_file is not None or cypher == "-":
+        if cypher_file is not None and cypher:
+            raise click.UsageError("give either CYPHER or --file, not both")
+        cypher = (cypher_file or click.get_text_stream("stdin")).read().strip() or None
     if bool(cypher) == bool(name):
         raise click.UsageError("give either CYPHER or --name NAME (see graphtwin queries)")
     if allow_host_access and not write:
