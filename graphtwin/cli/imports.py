@@ -9,6 +9,7 @@ Summaries go to stdout, notes and progress to stderr. docs/importers.md describe
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -55,20 +56,47 @@ class _Imported(Protocol):
 
 
 def _write_and_check(ctx: click.Context, bundle: Bundle, output: Path, force: bool) -> None:
-    """Write ``bundle`` to ``output`` and re-read it with the validator."""
-    from graphtwin.ingest import read_bundle
-    from graphtwin.ingest.writer import write_bundle
+    """Write ``bundle`` to a folder beside ``output``, check it with the validator, then
+    move its files into ``output``: a bundle that does not validate is never written."""
+    import shutil
+    import tempfile
 
-    write_bundle(bundle, output, overwrite=force)
-    try:
-        read_bundle(output)
-    except ValidationFailed as exc:
-        for problem in exc.problems[:20]:
-            click.echo(problem, err=True)
+    from graphtwin.ingest import read_bundle
+    from graphtwin.ingest.writer import BUNDLE_FILES, write_bundle
+
+    if output.exists() and not output.is_dir():
+        raise GraphtwinError(f"{output}: exists and is not a folder; choose another output path")
+    existing = [f"{stem}.csv" for stem in BUNDLE_FILES if (output / f"{stem}.csv").exists()]
+    if existing and not force:
         raise GraphtwinError(
-            f"the bundle written to {output} does not validate ({len(exc.problems)} "
-            "problem(s)); please report this as a bug"
-        ) from exc
+            f"{output}: already holds a bundle ({', '.join(existing)}); choose an empty "
+            "folder or overwrite it (--force)"
+        )
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
+    except OSError as exc:
+        raise GraphtwinError(f"{output}: cannot create the output folder ({exc.strerror})") from exc
+    try:
+        written = write_bundle(bundle, staging)
+        try:
+            read_bundle(staging)
+        except ValidationFailed as exc:
+            for problem in exc.problems[:20]:
+                click.echo(problem, err=True)
+            raise GraphtwinError(
+                f"the bundle built for {output} does not validate ({len(exc.problems)} "
+                "problem(s)); nothing was written; please report this as a bug"
+            ) from exc
+        output.mkdir(exist_ok=True)
+        for stem in BUNDLE_FILES:
+            target = output / f"{stem}.csv"
+            if stem in written:
+                os.replace(written[stem], target)
+            else:
+                target.unlink(missing_ok=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     note(ctx, f"wrote {output}/ (validated)")
 
 

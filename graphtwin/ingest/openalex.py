@@ -398,6 +398,12 @@ def import_openalex(
     if result.works_read == 0:
         raise GraphtwinError("no OpenAlex works in " + ", ".join(map(str, files)))
     _build(result, seen, pairs, places, min_works)
+    if not result.bundle.organisations:
+        raise GraphtwinError(
+            f"none of the {result.institutions_seen:,} institutions of the works kept could "
+            "be placed in a city: give OpenAlex institution records (--institutions) or ROR "
+            "files (--ror) that hold them"
+        )
     return result
 
 

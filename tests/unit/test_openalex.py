@@ -179,3 +179,8 @@ def test_synthetic_works_label_the_bundle(tmp_path: Path) -> None:
     assert all(o.synthetic for o in r.bundle.organisations)
     assert all(t.evidence.startswith("SYNTHETIC") for t in r.bundle.ties)
     assert "SYNTHETIC" in r.summary()
+
+
+def test_no_institution_placed_is_an_error() -> None:
+    with pytest.raises(GraphtwinError, match=r"none of the 10 institutions .* --ror"):
+        import_openalex([OA / "api_pages"])
