@@ -182,5 +182,5 @@ def test_synthetic_works_label_the_bundle(tmp_path: Path) -> None:
 
 
 def test_no_institution_placed_is_an_error() -> None:
-    with pytest.raises(GraphtwinError, match=r"none of the 10 institutions .* --ror"):
+    with pytest.raises(GraphtwinError, match=r"none of the 10 institutions .*\(--ror\)"):
         import_openalex([OA / "api_pages"])
