@@ -30,6 +30,8 @@ if TYPE_CHECKING:
         "  graphtwin import ror ror-records/ -o ror-bundle/\n"
         "  graphtwin import cordis cordis-HORIZONprojects-csv.zip --countries GB,KR -o eu/\n"
         "  graphtwin import gtr gtr-json/ --since 2018 -o ukri/\n"
+        "  graphtwin import openalex part_000.gz --ror ror-data.zip --countries GB,KR -o oa/\n"
+        "  graphtwin import gexf network.gexf --map city=Town --set country=GB -o net/\n"
     ),
 )
 def import_group() -> None:
@@ -358,12 +360,12 @@ def gtr(
     help="With --filter: folder for the downloaded pages (resumable; default: OUTPUT/../"
     "openalex-download).",
 )
-@click.option("--api-key", envvar="OPENALEX_API_KEY", help="OpenAlex API key [env].")
+@click.option("--api-key", envvar="OPENALEX_API_KEY", show_envvar=True, help="OpenAlex API key.")
 @click.option(
-    "--mailto", envvar="OPENALEX_MAILTO", help="Your e-mail for OpenAlex [env OPENALEX_MAILTO]."
+    "--mailto", envvar="OPENALEX_MAILTO", show_envvar=True, help="Your e-mail for OpenAlex."
 )
-@_since_option
-@_until_option
+@click.option("--since", type=int, metavar="YEAR", help="Keep works published in or after YEAR.")
+@click.option("--until", type=int, metavar="YEAR", help="Keep works published in or before YEAR.")
 @click.option(
     "--countries",
     multiple=True,
@@ -526,8 +528,9 @@ def _graph_command(fmt: str) -> click.Command:
         )
         _finish(ctx, result, output, force)
 
+    label = {"graphml": "GraphML", "gexf": "GEXF"}[fmt]
     command.help = (
-        f"Convert a {fmt.upper()} network (Gephi, Cytoscape, yEd, graphtwin export) into a "
+        f"Convert a {label} network (Gephi, Cytoscape, yEd, graphtwin export) into a "
         "bundle.\n\nNodes become organisations, edges ties (read with networkx). Fields come "
         "from attributes of the same name (id, name or the GEXF label, kind, city, country, "
         "lat, lon, sectors, size, founded, ror_id, website; edges: kind, weight, start, end, "
