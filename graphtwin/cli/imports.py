@@ -463,8 +463,8 @@ def _download_openalex(
     """With a --filter, download its works and their institutions into ``folder``."""
     if not query:
         return paths, institution_paths
-    from graphtwin.ingest.openalex import institution_ids
     from graphtwin.ingest.openalex_api import Client, fetch_institutions, fetch_works
+    from graphtwin.ingest.openalex_read import institution_ids
 
     client = Client(api_key=api_key, mailto=mailto)
     state = fetch_works(query, folder, client=client, progress=_progress(ctx))
