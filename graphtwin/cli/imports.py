@@ -9,6 +9,7 @@ Summaries go to stdout, notes and progress to stderr. docs/importers.md describe
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
         "  graphtwin import ror ror-records/ -o ror-bundle/\n"
         "  graphtwin import cordis cordis-HORIZONprojects-csv.zip --countries GB,KR -o eu/\n"
         "  graphtwin import gtr gtr-json/ --since 2018 -o ukri/\n"
+        "  graphtwin import openalex part_000.gz --ror ror-data.zip --countries GB,KR -o oa/\n"
+        "  graphtwin import gexf network.gexf --map city=Town --set country=GB -o net/\n"
     ),
 )
 def import_group() -> None:
@@ -55,20 +58,47 @@ class _Imported(Protocol):
 
 
 def _write_and_check(ctx: click.Context, bundle: Bundle, output: Path, force: bool) -> None:
-    """Write ``bundle`` to ``output`` and re-read it with the validator."""
-    from graphtwin.ingest import read_bundle
-    from graphtwin.ingest.writer import write_bundle
+    """Write ``bundle`` to a folder beside ``output``, check it with the validator, then
+    move its files into ``output``: a bundle that does not validate is never written."""
+    import shutil
+    import tempfile
 
-    write_bundle(bundle, output, overwrite=force)
-    try:
-        read_bundle(output)
-    except ValidationFailed as exc:
-        for problem in exc.problems[:20]:
-            click.echo(problem, err=True)
+    from graphtwin.ingest import read_bundle
+    from graphtwin.ingest.writer import BUNDLE_FILES, write_bundle
+
+    if output.exists() and not output.is_dir():
+        raise GraphtwinError(f"{output}: exists and is not a folder; choose another output path")
+    existing = [f"{stem}.csv" for stem in BUNDLE_FILES if (output / f"{stem}.csv").exists()]
+    if existing and not force:
         raise GraphtwinError(
-            f"the bundle written to {output} does not validate ({len(exc.problems)} "
-            "problem(s)); please report this as a bug"
-        ) from exc
+            f"{output}: already holds a bundle ({', '.join(existing)}); choose an empty "
+            "folder or overwrite it (--force)"
+        )
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
+    except OSError as exc:
+        raise GraphtwinError(f"{output}: cannot create the output folder ({exc.strerror})") from exc
+    try:
+        written = write_bundle(bundle, staging)
+        try:
+            read_bundle(staging)
+        except ValidationFailed as exc:
+            for problem in exc.problems[:20]:
+                click.echo(problem, err=True)
+            raise GraphtwinError(
+                f"the bundle built for {output} does not validate ({len(exc.problems)} "
+                "problem(s)); nothing was written; please report this as a bug"
+            ) from exc
+        output.mkdir(exist_ok=True)
+        for stem in BUNDLE_FILES:
+            target = output / f"{stem}.csv"
+            if stem in written:
+                os.replace(written[stem], target)
+            else:
+                target.unlink(missing_ok=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     note(ctx, f"wrote {output}/ (validated)")
 
 
@@ -330,12 +360,12 @@ def gtr(
     help="With --filter: folder for the downloaded pages (resumable; default: OUTPUT/../"
     "openalex-download).",
 )
-@click.option("--api-key", envvar="OPENALEX_API_KEY", help="OpenAlex API key [env].")
+@click.option("--api-key", envvar="OPENALEX_API_KEY", show_envvar=True, help="OpenAlex API key.")
 @click.option(
-    "--mailto", envvar="OPENALEX_MAILTO", help="Your e-mail for OpenAlex [env OPENALEX_MAILTO]."
+    "--mailto", envvar="OPENALEX_MAILTO", show_envvar=True, help="Your e-mail for OpenAlex."
 )
-@_since_option
-@_until_option
+@click.option("--since", type=int, metavar="YEAR", help="Keep works published in or after YEAR.")
+@click.option("--until", type=int, metavar="YEAR", help="Keep works published in or before YEAR.")
 @click.option(
     "--countries",
     multiple=True,
@@ -433,8 +463,8 @@ def _download_openalex(
     """With a --filter, download its works and their institutions into ``folder``."""
     if not query:
         return paths, institution_paths
-    from graphtwin.ingest.openalex import institution_ids
     from graphtwin.ingest.openalex_api import Client, fetch_institutions, fetch_works
+    from graphtwin.ingest.openalex_read import institution_ids
 
     client = Client(api_key=api_key, mailto=mailto)
     state = fetch_works(query, folder, client=client, progress=_progress(ctx))
@@ -498,8 +528,9 @@ def _graph_command(fmt: str) -> click.Command:
         )
         _finish(ctx, result, output, force)
 
+    label = {"graphml": "GraphML", "gexf": "GEXF"}[fmt]
     command.help = (
-        f"Convert a {fmt.upper()} network (Gephi, Cytoscape, yEd, graphtwin export) into a "
+        f"Convert a {label} network (Gephi, Cytoscape, yEd, graphtwin export) into a "
         "bundle.\n\nNodes become organisations, edges ties (read with networkx). Fields come "
         "from attributes of the same name (id, name or the GEXF label, kind, city, country, "
         "lat, lon, sectors, size, founded, ror_id, website; edges: kind, weight, start, end, "

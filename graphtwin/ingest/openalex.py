@@ -20,7 +20,9 @@ name, country, type). Two institutions that appear on one work have co-authored 
   ``min_works`` works: start/end = the first and last publication year, weight = the
   number of shared works, evidence = the works per year and the first work's title,
   source URL = that work's DOI (else its OpenAlex URL). The bundle format holds one tie
-  per pair and kind, so the per-year counts live in the evidence text.
+  per pair and kind, so the per-year counts live in the evidence text;
+- sectors: the OpenAlex fields (``primary_topic.field``, e.g. "Engineering") of at
+  least a fifth of an institution's works, at most three.
 
 Input is streamed, work by work: API result pages (``{"meta": …, "results": [...]}``),
 a JSON list of works or a single work, and JSON Lines (``.jsonl``), gzipped or not
@@ -42,33 +44,28 @@ Example:
 from __future__ import annotations
 
 import gc
-import gzip
-import io
-import json
 import os
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
 from typing import Any
 
 from graphtwin.errors import GraphtwinError
-from graphtwin.ingest.files import input_files
+from graphtwin.ingest.openalex_read import (
+    as_float,
+    clean_text,
+    openalex_files,
+    read_records,
+    short_openalex_id,
+)
 from graphtwin.ingest.ror import ROR_PREFIX, cities_for, import_ror, ror_kind, short_ror_id
-from graphtwin.model import Bundle, Organisation, Tie
+from graphtwin.model import Bundle, Organisation, Sector, Tie, slugify
 from graphtwin.progress import ProgressFn
 
-try:  # orjson parses works 2-3x faster than json; json is the fallback
-    from orjson import loads as _loads
-except ImportError:  # pragma: no cover
-    _loads = json.loads
-
-OPENALEX_PREFIX = "https://openalex.org/"
-#: What a file must end with to be read (a folder is searched for these).
-SUFFIXES: tuple[str, ...] = (".json", ".jsonl", ".gz")
-#: Files a folder may hold that are not records (the download state of openalex_api).
-SKIPPED = frozenset({"openalex-fetch.json", "manifest", "manifest.json"})
+#: Sectors an organisation gets at most (its most frequent OpenAlex fields).
+MAX_SECTORS = 3
 #: Evidence lists this many years' counts, then "...".
 EVIDENCE_YEARS = 8
 
@@ -83,6 +80,7 @@ class _Institution:
     country: str
     type: str
     works: int = 0
+    fields: Counter[str] = field(default_factory=Counter)  # primary-topic fields of works
 
 
 @dataclass(slots=True)
@@ -163,111 +161,6 @@ class OpenAlexImport:
 
 
 # --------------------------------------------------------------------------------------
-# Reading
-# --------------------------------------------------------------------------------------
-
-
-def openalex_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """The .json, .jsonl and .gz files of ``paths`` (folders searched recursively).
-
-    Raises :class:`GraphtwinError` naming the path for a missing path, a folder without
-    such files, or a file of another kind.
-    """
-    return input_files(
-        paths,
-        SUFFIXES,
-        lambda folder: (
-            p
-            for p in folder.rglob("*")
-            if p.is_file() and p.name.lower().endswith(SUFFIXES) and p.name not in SKIPPED
-        ),
-        "not an OpenAlex file; give API result pages (.json), JSON Lines (.jsonl) or "
-        "snapshot parts (.gz)",
-    )
-
-
-def read_records(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Yield ``(where, record)`` for every JSON object in an OpenAlex file.
-
-    A ``.json`` file holds an API result page (its ``results``), a list, or one
-    record; JSON Lines (``.jsonl``, or any ``.gz``) one record per line, streamed.
-    ``where`` is ``file:line`` (JSON Lines) or ``file[index]``. Raises
-    :class:`GraphtwinError` naming the file and line for text that is not JSON.
-    """
-    name = path.name.lower()
-    gzipped = name.endswith(".gz")
-    lines = gzipped or name.endswith((".jsonl", ".ndjson"))
-    try:
-        if lines:
-            # Binary lines straight into orjson: no text decoding, 2-3x the speed of json.
-            with _binary_lines(path, gzipped) as fh:
-                for number, line in enumerate(fh, 1):
-                    if number == 1:
-                        line = line.removeprefix(b"\xef\xbb\xbf")
-                    if not line.strip():
-                        continue
-                    try:
-                        record = _loads(line)
-                    except ValueError as exc:
-                        reason = getattr(exc, "msg", None) or str(exc)
-                        raise GraphtwinError(
-                            f"{path}:{number}: not a JSON record ({reason})"
-                        ) from None
-                    yield f"{path}:{number}", _object(record, f"{path}:{number}")
-            return
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise GraphtwinError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    except (OSError, EOFError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise GraphtwinError(f"{path}: cannot read ({reason})") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise GraphtwinError(f"{path}:{exc.lineno}: not JSON ({exc.msg})") from None
-    if isinstance(data, dict) and isinstance(data.get("results"), list):
-        items = data["results"]
-    elif isinstance(data, list):
-        items = data
-    else:
-        items = [data]
-    for i, item in enumerate(items):
-        yield f"{path}[{i}]", _object(item, f"{path}[{i}]")
-
-
-def _binary_lines(path: Path, gzipped: bool) -> io.BufferedReader:
-    """``path`` opened for binary line reading; gzip through a 1 MB buffer (GzipFile's
-    own readline is several times slower)."""
-    if not gzipped:
-        return open(path, "rb", buffering=1 << 20)
-    return io.BufferedReader(gzip.GzipFile(path, "rb"), buffer_size=1 << 20)  # type: ignore[arg-type]
-
-
-def _object(record: Any, where: str) -> dict[str, Any]:
-    if not isinstance(record, dict):
-        raise GraphtwinError(f"{where}: not an OpenAlex record (a JSON object)")
-    return record
-
-
-def short_openalex_id(value: str) -> str:
-    """``https://openalex.org/I27837315`` → ``I27837315`` (short ids pass through).
-
-    >>> short_openalex_id("https://openalex.org/I27837315"), short_openalex_id("I1")
-    ('I27837315', 'I1')
-    """
-    value = value.strip()
-    return value[len(OPENALEX_PREFIX) :] if value.startswith(OPENALEX_PREFIX) else value
-
-
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
-
-
-def _float(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
-# --------------------------------------------------------------------------------------
 # Places: institution records and ROR files
 # --------------------------------------------------------------------------------------
 
@@ -277,7 +170,7 @@ def _institution_places(paths: Iterable[str | os.PathLike[str]]) -> dict[str, _P
     places: dict[str, _Place] = {}
     for path in openalex_files(paths):
         for where, rec in read_records(path):
-            key = short_openalex_id(_text(rec.get("id")))
+            key = short_openalex_id(clean_text(rec.get("id")))
             if not key.startswith("I"):
                 raise GraphtwinError(
                     f"{where}: not an OpenAlex institution record (id {key or 'missing'!r})"
@@ -289,21 +182,21 @@ def _institution_places(paths: Iterable[str | os.PathLike[str]]) -> dict[str, _P
 def _add_place(key: str, rec: dict[str, Any], places: dict[str, _Place]) -> None:
     """Record where the institution record ``rec`` (id ``key``) is, if it says."""
     geo = rec.get("geo") if isinstance(rec.get("geo"), dict) else {}
-    city = _text(geo.get("city"))
-    country = (_text(geo.get("country_code")) or _text(rec.get("country_code"))).upper()
+    city = clean_text(geo.get("city"))
+    country = (clean_text(geo.get("country_code")) or clean_text(rec.get("country_code"))).upper()
     if not city or not country:
         return
     place = _Place(
         ror_id=key,
         city=city,
         country=country,
-        lat=_float(geo.get("latitude")),
-        lon=_float(geo.get("longitude")),
-        region=_text(geo.get("region")) or None,
-        geonames_id=_text(str(geo.get("geonames_city_id") or "")) or None,
+        lat=as_float(geo.get("latitude")),
+        lon=as_float(geo.get("longitude")),
+        region=clean_text(geo.get("region")) or None,
+        geonames_id=clean_text(str(geo.get("geonames_city_id") or "")) or None,
     )
     places[key] = place
-    ror = _text(rec.get("ror"))
+    ror = clean_text(rec.get("ror"))
     if ror:
         places.setdefault("ror:" + short_ror_id(ror), place)
 
@@ -372,15 +265,18 @@ def import_openalex(
     gc.disable()  # millions of small objects: the cyclic collector only slows this down
     try:
         for path in files:
-            for where, work in read_records(path):
-                key = short_openalex_id(_text(work.get("id")))
+
+            def position(n: int, before: int = done_bytes) -> None:
+                if progress:
+                    progress(before + n, total_bytes, "reading works (bytes)")
+
+            for where, work in read_records(path, position):
+                key = short_openalex_id(clean_text(work.get("id")))
                 if key.startswith("I") and "geo" in work:  # an institution record
                     _add_place(key, work, places)
                     continue
                 _add_work(where, work, result, seen, pairs, since, until, wanted,
                           other_countries, max_authors)  # fmt: skip
-                if progress and result.works_read % 5000 == 0:
-                    progress(done_bytes, total_bytes, "reading works (bytes)")
             done_bytes += path.stat().st_size
             if progress:
                 progress(done_bytes, total_bytes, "reading works (bytes)")
@@ -390,6 +286,12 @@ def import_openalex(
     if result.works_read == 0:
         raise GraphtwinError("no OpenAlex works in " + ", ".join(map(str, files)))
     _build(result, seen, pairs, places, min_works)
+    if not result.bundle.organisations:
+        raise GraphtwinError(
+            f"none of the {result.institutions_seen:,} institutions of the works kept could "
+            "be placed in a city: give OpenAlex institution records (--institutions) or ROR "
+            "files (--ror) that hold them"
+        )
     return result
 
 
@@ -406,7 +308,7 @@ def _add_work(
     max_authors: int,
 ) -> None:
     authorships = work.get("authorships")
-    if not isinstance(authorships, list) or not _text(work.get("id")):
+    if not isinstance(authorships, list) or not clean_text(work.get("id")):
         raise GraphtwinError(
             f"{where}: not an OpenAlex work (needs 'id' and 'authorships'); give works "
             "here and institution records with --institutions"
@@ -426,17 +328,17 @@ def _add_work(
             result.authorships_without_institution += 1
             continue
         for inst in insts:
-            key = short_openalex_id(_text(inst.get("id"))) if isinstance(inst, dict) else ""
+            key = short_openalex_id(clean_text(inst.get("id"))) if isinstance(inst, dict) else ""
             if not key:
                 result.authorships_without_institution += 1
                 continue
             if key not in found:
                 found[key] = seen.get(key) or _Institution(
                     key=key,
-                    name=_text(inst.get("display_name")),
-                    ror=short_ror_id(_text(inst.get("ror"))) or None,
-                    country=_text(inst.get("country_code")).upper(),
-                    type=_text(inst.get("type")),
+                    name=clean_text(inst.get("display_name")),
+                    ror=short_ror_id(clean_text(inst.get("ror"))) or None,
+                    country=clean_text(inst.get("country_code")).upper(),
+                    type=clean_text(inst.get("type")),
                 )
     if wanted is not None:
         if not any(i.country in wanted for i in found.values()):
@@ -449,12 +351,20 @@ def _add_work(
     result.works_kept += 1
     if work.get("synthetic") is True:
         result.synthetic_works += 1
+    topic = work.get("primary_topic")
+    topic_field = topic.get("field") if isinstance(topic, dict) else None
+    field_name = (
+        clean_text(topic_field.get("display_name")) if isinstance(topic_field, dict) else ""
+    )
     for inst in found.values():
-        seen.setdefault(inst.key, inst).works += 1
+        kept = seen.setdefault(inst.key, inst)
+        kept.works += 1
+        if field_name:
+            kept.fields[field_name] += 1
     if len(found) < 2:
         return
-    title = _text(work.get("display_name")) or _text(work.get("title"))
-    url = _text(work.get("doi")) or _text(work.get("id"))
+    title = clean_text(work.get("display_name")) or clean_text(work.get("title"))
+    url = clean_text(work.get("doi")) or clean_text(work.get("id"))
     for a, b in combinations(sorted(found), 2):
         pair = pairs.get((a, b))
         if pair is None:
@@ -497,6 +407,7 @@ def _build(
         located.append(
             (inst, _Place(oid, place.city, country, place.lat, place.lon, place.region, None))
         )
+    sector_names: dict[str, str] = {}
     cities, names, notes = cities_for([p for _, p in located])
     bundle.cities = sorted(cities, key=lambda c: (c.country, c.name))
     bundle.warnings.extend(notes)
@@ -509,6 +420,7 @@ def _build(
                 city=city,
                 country=place.country,
                 ror_id=ROR_PREFIX + inst.ror if inst.ror else None,
+                sectors=_sectors(inst, sector_names),
                 website=None,
                 source=f"OpenAlex {inst.key} ({inst.works} work(s))"
                 + (" SYNTHETIC" if synthetic else ""),
@@ -516,6 +428,7 @@ def _build(
             )
         )
     bundle.organisations.sort(key=lambda o: o.id)
+    bundle.sectors = [Sector(sid, name) for sid, name in sorted(sector_names.items())]
     result.pairs_seen = len(pairs)
     ties: dict[tuple[str, str], Tie] = {}
     for (a, b), pair in sorted(pairs.items()):
@@ -542,6 +455,20 @@ def _build(
         )
 
 
+def _sectors(inst: _Institution, names: dict[str, str]) -> tuple[str, ...]:
+    """The institution's sectors: the OpenAlex fields of at least a fifth of its works
+    (``primary_topic.field``), at most :data:`MAX_SECTORS`, most frequent first."""
+    total = sum(inst.fields.values())
+    ranked = sorted(inst.fields.items(), key=lambda kv: (-kv[1], kv[0]))
+    out = []
+    for name, count in ranked[:MAX_SECTORS]:
+        if count * 5 >= total:
+            sid = slugify(name)
+            names.setdefault(sid, name)
+            out.append(sid)
+    return tuple(out)
+
+
 def _tie(source: str, target: str, pair: _Pair, total: int, synthetic: bool) -> Tie:
     years = sorted(pair.years)
     per_year = ", ".join(f"{y}: {pair.years[y]}" for y in years[:EVIDENCE_YEARS])
@@ -562,16 +489,3 @@ def _tie(source: str, target: str, pair: _Pair, total: int, synthetic: bool) -> 
         evidence=evidence,
         source_url=url or None,
     )
-
-
-def institution_ids(paths: Iterable[str | os.PathLike[str]]) -> set[str]:
-    """The OpenAlex short ids of the institutions named in the works of ``paths``."""
-    ids: set[str] = set()
-    for path in openalex_files(paths):
-        for _, work in read_records(path):
-            for authorship in work.get("authorships") or ():
-                for inst in (authorship or {}).get("institutions") or ():
-                    key = short_openalex_id(_text(inst.get("id"))) if isinstance(inst, dict) else ""
-                    if key:
-                        ids.add(key)
-    return ids

@@ -13,7 +13,8 @@ import pytest
 
 from graphtwin.errors import GraphtwinError
 from graphtwin.ingest import read_bundle
-from graphtwin.ingest.openalex import import_openalex, institution_ids, read_records
+from graphtwin.ingest.openalex import import_openalex
+from graphtwin.ingest.openalex_read import institution_ids, read_records
 from graphtwin.ingest.writer import write_bundle
 
 REAL = Path(__file__).resolve().parents[1] / "data" / "real"
@@ -179,3 +180,41 @@ def test_synthetic_works_label_the_bundle(tmp_path: Path) -> None:
     assert all(o.synthetic for o in r.bundle.organisations)
     assert all(t.evidence.startswith("SYNTHETIC") for t in r.bundle.ties)
     assert "SYNTHETIC" in r.summary()
+
+
+def test_no_institution_placed_is_an_error() -> None:
+    with pytest.raises(GraphtwinError, match=r"none of the 10 institutions .*\(--ror\)"):
+        import_openalex([OA / "api_pages"])
+
+
+def test_sectors_from_primary_topic_fields(page_import) -> None:
+    """An organisation's sectors: OpenAlex fields of at least a fifth of its works."""
+    from collections import Counter as C
+
+    from graphtwin.model import slugify
+
+    fields: dict[str, C[str]] = {}
+    for work in json.loads(PAGE.read_text(encoding="utf-8"))["results"]:
+        field = ((work.get("primary_topic") or {}).get("field") or {}).get("display_name")
+        rors = {
+            i["ror"].rsplit("/", 1)[-1]
+            for a in work["authorships"]
+            for i in a["institutions"]
+            if i.get("ror")
+        }
+        for ror in rors:
+            if field:
+                fields.setdefault(ror, C())[field] += 1
+    for org in page_import.bundle.organisations:
+        counts = fields.get(org.id, C())
+        total = sum(counts.values())
+        expected = [
+            slugify(name)
+            for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+            if n * 5 >= total
+        ]
+        assert list(org.sectors) == expected
+    assert {s.id for s in page_import.bundle.sectors} == {
+        s for o in page_import.bundle.organisations for s in o.sectors
+    }
+    assert any(o.sectors for o in page_import.bundle.organisations)
