@@ -332,9 +332,13 @@ def _tie(
     except (TypeError, ValueError):
         errors.append(f"{path}: edge {u!r}-{v!r}: weight {weight!r} is not a number")
         return None
+    source, target = org_of[u], org_of[v]
+    stored_source = attrs.get("source_id")  # graphtwin's own export: the stored direction
+    if stored_source is not None and str(stored_source) == target:
+        source, target = target, source  # an undirected reader may list the ends swapped
     return Tie(
-        source=org_of[u],
-        target=org_of[v],
+        source=source,
+        target=target,
         kind=kind,
         weight=weight_value,
         start=_year(get("start")),
