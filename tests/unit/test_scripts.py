@@ -10,6 +10,8 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -24,13 +26,19 @@ time.sleep(float(sys.argv[2]))
 """
 
 
-def hold(path: Path, seconds: float) -> subprocess.Popen:
-    """A process holding an exclusive fcntl lock on ``path`` for ``seconds``."""
+@contextmanager
+def held(path: Path, seconds: float) -> Iterator[subprocess.Popen]:
+    """A process holding an exclusive fcntl lock on ``path`` for ``seconds`` (or until
+    the block ends: it is killed then)."""
     proc = subprocess.Popen(
         [sys.executable, "-c", HOLD, str(path), str(seconds)], stdout=subprocess.PIPE, text=True
     )
-    assert proc.stdout.readline().strip() == "locked"
-    return proc
+    try:
+        assert proc.stdout.readline().strip() == "locked"
+        yield proc
+    finally:
+        proc.kill()
+        proc.wait()
 
 
 def wait(locks: list[Path], timeout: int) -> subprocess.CompletedProcess:
@@ -55,11 +63,8 @@ def test_free_locks_pass_at_once(tmp_path: Path) -> None:
 
 def test_waits_until_the_other_process_lets_go(tmp_path: Path) -> None:
     lock = tmp_path / "lock-frontend"
-    holder = hold(lock, 1.5)
-    try:
+    with held(lock, 1.5) as holder:
         result = wait([lock], timeout=30)
-    finally:
-        holder.wait()
     assert result.returncode == 0, result.stderr
     assert f"waiting for the apt/dpkg lock: {lock} (pid {holder.pid})" in result.stderr
     assert "lock free after" in result.stderr
@@ -67,12 +72,8 @@ def test_waits_until_the_other_process_lets_go(tmp_path: Path) -> None:
 
 def test_gives_up_after_the_timeout_with_a_clear_message(tmp_path: Path) -> None:
     lock = tmp_path / "lock"
-    holder = hold(lock, 30)
-    try:
+    with held(lock, 30) as holder:
         result = wait([lock], timeout=1)
-    finally:
-        holder.kill()
-        holder.wait()
     assert result.returncode == 1
     assert "gave up after" in result.stderr and f"{lock} (pid {holder.pid}) is still held" in (
         result.stderr
