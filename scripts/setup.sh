@@ -19,6 +19,9 @@ stamp=".venv/.graphtwin-installed$extras"
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "setup: installing graphtwin$extras into .venv" >&2
   .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".$extras"
+  # setuptools' editable install ends with an informational warning about folders named
+  # like the package; it is not about this project, so it is silenced (only that module's).
+  PYTHONWARNINGS="ignore:::setuptools.command.editable_wheel" \
+    .venv/bin/python -m pip install -q --disable-pip-version-check -e ".$extras"
   touch "$stamp"
 fi

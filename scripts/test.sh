@@ -16,15 +16,22 @@ echo "== ruff" >&2
 ruff check .
 ruff format --check .
 
+# Debian packages, installed after waiting for any other apt/dpkg process to finish
+# (GRAPHTWIN_APT_LOCK_TIMEOUT seconds at most, default 600) instead of failing at once.
+apt_install() {
+  local sudo="" wait=${GRAPHTWIN_APT_LOCK_TIMEOUT:-600}
+  [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo env GRAPHTWIN_APT_LOCK_TIMEOUT="$wait" scripts/wait-apt-lock.sh
+  $sudo apt-get -o DPkg::Lock::Timeout="$wait" update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive \
+    apt-get -o DPkg::Lock::Timeout="$wait" install -y -qq "$@" >/dev/null
+}
+
 # fonts-noto-cjk: Korean names in maps are drawn (and their label boxes measured) on real glyphs.
 if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1 \
     || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
   echo "== installing chromium + chromium-driver + fonts-noto-cjk (Debian) for browser tests" >&2
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null
-  else
-    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null
-  fi
+  apt_install chromium chromium-driver fonts-noto-cjk
 fi
 
 # A private Neo4j for this run: its own port and home, so a developer's server is untouched.

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import re
 import shlex
+from collections import Counter
 
 import pytest
 
@@ -116,3 +117,37 @@ def test_paths_between_orgs_lists_each_chain_once_on_the_demo(demo_store) -> Non
     [via_council] = [r for r in rows if r["ids"] == ["qub", "belfast-city-council", "sejong-city"]]
     assert via_council["kinds"] == ["delegation|meeting", "agreement|friendship|mou|project"]
     assert [r["hops"] for r in rows] == sorted(r["hops"] for r in rows)
+
+
+def test_docs_cypher_md_names_every_library_query() -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "cypher.md").read_text("utf-8")
+    for q in list_queries():
+        assert f"| `{q.name}` |" in text, q.name
+
+
+def test_the_example_query_of_docs_cypher_md_runs(demo_store, tmp_path) -> None:
+    """The 'Adding a query' example, saved as a library file, runs by name on both stores."""
+    from pathlib import Path
+
+    from graphtwin.store.queries import get_query
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "cypher.md").read_text("utf-8")
+    block = doc.split("```cypher\n", 1)[1].split("```", 1)[0]
+    example = "\n".join(line.removeprefix("   ") for line in block.splitlines()) + "\n"
+    (tmp_path / "partners_in_country.cypher").write_text(example, encoding="utf-8")
+    q = get_query("partners_in_country", folder=tmp_path)
+    assert [p.name for p in q.params] == ["org_id", "country", "top"]
+    text, params = q.bind({"org_id": "qub", "country": "KR", "top": "5"}, demo_store.backend)
+    rows = demo_store.query(text, params).records()
+    demo = read_bundle(demo_bundle_path())
+    country = {o.id: o.country for o in demo.organisations}
+    ties = Counter(
+        t.target if t.source == "qub" else t.source
+        for t in demo.ties
+        if "qub" in (t.source, t.target)
+    )
+    want = {p: n for p, n in ties.items() if country[p] == "KR"}
+    assert want and {r["id"]: r["ties"] for r in rows} == want
+    assert browser_params(example) == {"org_id": "qub", "country": "KR", "top": 5}
