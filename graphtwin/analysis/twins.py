@@ -1,8 +1,12 @@
 """City twins: rank every city pair across two countries for a twinning programme.
 
 Six components, each computed for every pair (city A in the first country, city B in the
-second), then min–max normalised across the listed pairs (the best pair on a component
-gets 1, the weakest 0) and combined with the weights of weights.toml ``[twins]``:
+second) twice: as observed (*point*) and *conservative* (thin evidence discounted, see
+:mod:`graphtwin.analysis.twins_evidence`: city profiles shrunk towards the country by
+empirical Bayes, counts replaced by a Poisson lower bound). Each is divided by the best
+pair's point estimate and combined with the weights of weights.toml ``[twins]``; the
+ranking uses the conservative composite. Without sectors, synergy and complementarity
+are missing and the other weights are renormalised.
 
 ``capacity``
     Can both sides act? Weighted parts (``[twins.capacity_parts]``): triple-helix share
@@ -13,16 +17,17 @@ gets 1, the weakest 0) and combined with the weights of weights.toml ``[twins]``
     size), and centrality per organisation (the city's mean PageRank against the network
     average, capped at 2, mean of the two). Raw counts are reported beside it.
 ``synergy``
-    Smart specialisation: cosine similarity of the two cities' sector location-quotient
-    profiles, LQ(c, s) = (share of the city's organisations active in s) / (share of the
-    reference's organisations active in s), reference = the city's country (default) or
-    the whole graph.
+    Smart specialisation: cosine similarity of the two cities' specialisation profiles
+    LQ - 1, LQ(c, s) = (share of the city's sector memberships in s) / (the same share
+    in the reference: the city's country by default, or the whole graph), clipped at 0;
+    conservatively multiplied by the reliability of the two profiles.
 ``complementarity``
     What one side has that the other lacks, as the mean of three shares: the helix-mix
     fit ``p_A · M · p_B`` (sphere shares of the two cities through the
     kind-complementarity matrix of ``potential``), the share of the union of their
     specialisations (LQ >= ``specialisation_lq``) that only one holds, and the share of
-    the union of their organisation kinds that only one has.
+    the union of their organisation kinds that only one has (expected shares from the
+    shrunk profiles, conservatively).
 ``existing_ties``
     summed weight of the ties between the two cities (size-adjusted, see below).
 ``proximity``
@@ -47,7 +52,8 @@ Rank stability: each weight is multiplied by ``1 - p`` and ``1 + p`` (p = 0.25) 
 time (the others kept, all renormalised); ``rank_range`` is the best and worst rank over
 the base and those 12 runs, ``rank_stability`` the share of the 12 runs that keep the
 pair within the top N. ``drivers`` names the two components that contribute most
-(weight × normalised score) in words.
+(weight × conservative score) in words; ``evidence`` and ``thin`` say what the pair
+rests on (:func:`~graphtwin.analysis.twins_evidence.evidence_level`).
 
 Example:
     >>> from graphtwin.analysis.projection import graph_from_columns
@@ -125,16 +131,6 @@ def parse_population_band(text: str) -> tuple[int | None, int | None]:
     if lo is not None and hi is not None and lo > hi:
         raise GraphtwinError(f"bad population band {text!r}: minimum above maximum")
     return lo, hi
-
-
-def _minmax(x: np.ndarray) -> np.ndarray:
-    x = np.asarray(x, dtype=float)
-    if x.size == 0:
-        return x
-    lo, hi = float(np.min(x)), float(np.max(x))
-    if hi - lo <= 1e-12 * max(1.0, abs(hi)):
-        return np.zeros_like(x)
-    return (x - lo) / (hi - lo)
 
 
 def _cosine_rows(x: np.ndarray, y: np.ndarray) -> np.ndarray:
