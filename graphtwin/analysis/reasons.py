@@ -147,14 +147,16 @@ def _cut_flags(row: pd.Series) -> list[str]:
 
 
 def share_text(x: float) -> str:
-    """A share as a percentage that never shows a non-zero share as 0%.
+    """A share as a percentage, one decimal under 10%, never a non-zero share as 0%.
 
-    >>> share_text(0.346), share_text(0.004), share_text(0.00002), share_text(0.0)
-    ('35%', '0.4%', '<0.1%', '0%')
+    >>> share_text(0.346), share_text(0.0159), share_text(0.004), share_text(0.00002)
+    ('35%', '1.6%', '0.4%', '<0.1%')
+    >>> share_text(0.0)
+    '0%'
     """
     if x <= 0:
         return "0%"
-    if x >= 0.01:
+    if x >= 0.0995:
         return f"{x:.0%}"
     return f"{x:.1%}" if x >= 0.001 else "<0.1%"
 
