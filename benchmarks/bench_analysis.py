@@ -15,7 +15,9 @@
    get ``--nx-timeout`` seconds each (default 120); slower ones are reported as such.
    Path metrics use the same pivots as graphtwin where it samples (networkx
    ``betweenness_centrality(k=...)``, ``harmonic_centrality(sources=...)``).
-4. ``--quality``: sampled against exact betweenness, harmonic closeness and cross-group
+4. ``--baseline GRAPHTWIN``: ``bridges A B`` and ``twins`` through this CLI and another
+   graphtwin executable on the same store, alternating, with the median ratio.
+5. ``--quality``: sampled against exact betweenness, harmonic closeness and cross-group
    betweenness on a generated 20,000-organisation graph: Spearman correlation and
    overlap of the top 100, for several numbers of pivots (docs/metrics.md).
 
@@ -23,8 +25,10 @@ Usage::
 
     OMP_NUM_THREADS=1 python benchmarks/bench_analysis.py              # 1-3 at full size
     OMP_NUM_THREADS=1 python benchmarks/bench_analysis.py --cli        # + CLI end to end
-    OMP_NUM_THREADS=1 python benchmarks/bench_analysis.py --quality    # 4 (slow: exact)
+    OMP_NUM_THREADS=1 python benchmarks/bench_analysis.py --quality    # 5 (slow: exact)
     OMP_NUM_THREADS=1 python benchmarks/bench_analysis.py --quick      # small, a check
+    OMP_NUM_THREADS=1 python benchmarks/bench_analysis.py --baseline ../base/.venv/bin/graphtwin
+        # bridges A B and twins, this CLI against another install, alternating
 """
 
 from __future__ import annotations
@@ -364,6 +368,40 @@ def bench_cli(orgs: int, ties: int, folder: Path) -> None:
     print(f"graphtwin centrality + bridges {pair[0]} {pair[1]}: {total:.2f} s")
 
 
+def bench_against(baseline: str, orgs: int, ties: int, folder: Path, rounds: int) -> None:
+    """``bridges A B`` and ``twins`` through this CLI and a baseline CLI (another install,
+    e.g. the code before a change) on the same store, alternating A B A B ... so that
+    the machine's drift hits both; prints each run, the medians and the median of the
+    per-round ratios."""
+    exe = str(Path(sys.executable).with_name("graphtwin"))
+    db = folder / f"store-{orgs}-{ties}.db"
+    if not db.exists():
+        bench_cli(orgs, ties, folder)  # builds and loads the store
+    from graphtwin.analysis.projection import graph_from_bundle
+    from graphtwin.ingest.synthetic import generate
+
+    pair = city_pair(graph_from_bundle(generate(min(orgs, 3000), 0, seed=1)))
+    print(f"\n## Against a baseline CLI ({baseline}), {rounds} alternating rounds")
+    for args in (["bridges", *pair, "--top", "20"], ["twins", "--countries", "GB", "KR"]):
+        times: dict[str, list[float]] = {"new": [], "baseline": []}
+        for _ in range(rounds):
+            for name, program in (("new", exe), ("baseline", baseline)):
+                t0 = time.perf_counter()
+                r = subprocess.run([program, "-q", "--db", str(db), *args, "--format", "csv"],
+                                   capture_output=True, text=True, check=False)  # fmt: skip
+                if r.returncode != 0:
+                    print(f"{name} {' '.join(args)}: exit {r.returncode}: {r.stderr[-300:]}")
+                    return
+                times[name].append(time.perf_counter() - t0)
+        ratios = [a / b for a, b in zip(times["new"], times["baseline"], strict=True)]
+        print(
+            f"graphtwin {' '.join(args):<32} new {np.median(times['new']):6.2f} s  "
+            f"baseline {np.median(times['baseline']):6.2f} s  ratio {np.median(ratios):.2f} "
+            f"(runs: new {', '.join(f'{t:.1f}' for t in times['new'])}; "
+            f"baseline {', '.join(f'{t:.1f}' for t in times['baseline'])})"
+        )
+
+
 def bench_networkx(orgs: int, folder: Path, igraph_results: dict, timeout: float) -> None:
     ties = int(orgs * DENSITY)
     graph = prepare(orgs, ties, folder)
@@ -441,6 +479,12 @@ def main() -> None:
     ap.add_argument("--pivots", type=int, nargs="+", default=[100, 250, 500, 1000])
     ap.add_argument("--seeds", type=int, default=3)
     ap.add_argument("--cli", action="store_true", help="also time the CLI on a Ladybug store")
+    ap.add_argument(
+        "--baseline",
+        metavar="GRAPHTWIN",
+        help="only time bridges A B and twins against this other graphtwin executable",
+    )
+    ap.add_argument("--rounds", type=int, default=3, help="alternating rounds for --baseline")
     ap.add_argument("--no-networkx", action="store_true")
     ap.add_argument("--nx-timeout", type=float, default=120.0)
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "gt-bench")
@@ -458,6 +502,9 @@ def main() -> None:
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")  # fmt: skip
     if args.quality:
         bench_quality(args.quality_orgs, args.cache, args.pivots, args.seeds)
+        return
+    if args.baseline:
+        bench_against(args.baseline, args.orgs, args.ties, args.cache, args.rounds)
         return
     graph = prepare(args.orgs, args.ties, args.cache)
     results = bench_metrics(graph, f"{args.orgs:,} organisations / {args.ties:,} ties")

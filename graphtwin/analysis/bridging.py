@@ -12,9 +12,11 @@ docs/metrics.md:
 - :func:`structural_holes`: Burt's constraint (igraph) and effective size (vectorised);
 - :func:`participation`: Guimerà & Amaral's participation coefficient over groups;
 - :func:`ei_index`: Krackhardt & Stern's E–I index per group;
-- :func:`cut_points` and :func:`bridge_edges`: articulation points and bridge ties;
-- :func:`bridges`: all of the above per organisation, a combined ``bridge_score`` and a
-  one-line ``reason`` for the top organisations.
+- :func:`~graphtwin.analysis.cuts.cut_points` and
+  :func:`~graphtwin.analysis.cuts.bridge_edges`: articulation points and bridge ties;
+- :func:`bridges`: all of the above per organisation, with a city pair the pair
+  evidence of :mod:`graphtwin.analysis.pair_evidence`, a ``bridge_score`` and a one-line
+  ``reason`` (:mod:`graphtwin.analysis.reasons`) for the top organisations.
 
 Example:
     >>> from graphtwin.analysis.projection import graph_from_columns
@@ -40,9 +42,7 @@ Example:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 
 import igraph as ig
 import numpy as np
@@ -63,6 +63,7 @@ from graphtwin.analysis.centrality import (
     base_frame,
     choose_pivots,
 )
+from graphtwin.analysis.cuts import bridge_edges, cut_points
 from graphtwin.analysis.pair_evidence import (
     DEPENDENCE_CANDIDATES,
     bare_graph,
@@ -75,10 +76,17 @@ from graphtwin.analysis.pair_evidence import (
     path_partners,
 )
 from graphtwin.analysis.projection import simple_view
+from graphtwin.analysis.reasons import ReasonContext, explain_bridge, share_text, short_name
 from graphtwin.errors import GraphtwinError
 
 #: Groupings understood by :func:`group_labels`.
 GROUPINGS: tuple[str, ...] = ("city", "country", "sector")
+#: Re-exported for callers of this module (the CLI, notebooks, tests).
+__all__ = [
+    "GROUPINGS", "NO_SECTOR", "bridge_edges", "bridges", "cross_group_betweenness",
+    "cut_points", "effective_size", "ei_index", "group_labels", "pair_sources",
+    "participation", "resolve_city", "share_text", "short_name", "structural_holes",
+]  # fmt: skip
 #: Group of organisations without a sector when grouping by sector.
 NO_SECTOR = "(no sector)"
 
@@ -389,126 +397,8 @@ def ei_index(h: ig.Graph, labels: Sequence[str]) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------------------
-# Cut points: articulation points and bridge ties
-# --------------------------------------------------------------------------------------
-
-
-def cut_points(h: ig.Graph) -> pd.DataFrame:
-    """Per organisation: ``articulation`` (its removal disconnects its component),
-    ``cut_parts`` (how many parts its component falls into without it: the number of
-    biconnected components it belongs to; 1 otherwise, 0 for isolates) and
-    ``bridge_ties`` (how many of its ties are bridges, i.e. the only link between the
-    two sides).
-
-    >>> df = cut_points(ig.Graph([(0, 1), (1, 2)]))
-    >>> df["articulation"].tolist(), df["cut_parts"].tolist(), df["bridge_ties"].tolist()
-    ([False, True, False], [1, 2, 1], [1, 2, 1])
-    """
-    n = h.vcount()
-    df = base_frame(h)
-    parts = np.where(np.asarray(h.degree(), dtype=np.int64) > 0, 1, 0) if n else np.zeros(0)
-    articulation = np.zeros(n, dtype=bool)
-    if h.ecount():
-        blocks, points = h.biconnected_components(return_articulation_points=True)
-        articulation[points] = True
-        count = np.zeros(n, dtype=np.int64)
-        for block in blocks:
-            count[block] += 1
-        parts = np.where(articulation, count, parts)
-    bridge_ties = np.zeros(n, dtype=np.int64)
-    if h.ecount():
-        ids = h.bridges()
-        if ids:
-            ends = np.asarray([h.es[e].tuple for e in ids], dtype=np.int64)
-            bridge_ties = np.bincount(ends.ravel(), minlength=n)
-    df["articulation"] = articulation
-    df["cut_parts"] = parts
-    df["bridge_ties"] = bridge_ties
-    return df
-
-
-def bridge_edges(h: ig.Graph) -> pd.DataFrame:
-    """Every bridge tie: its two organisations, weight, tie kinds and ``cut_off``.
-
-    ``cut_off`` is the number of organisations on the smaller side, i.e. how many would
-    be cut off from the rest of their component if the tie ended (1 = a pendant
-    organisation). Sorted by ``cut_off`` then weight, largest first.
-
-    >>> g = ig.Graph([(0, 1), (1, 2), (2, 0), (2, 3), (3, 4), (4, 5), (5, 3)])
-    >>> g.vs["id"] = list("abcdef")
-    >>> g.es["weight"] = [1.0] * 7
-    >>> bridge_edges(g)[["source_id", "target_id", "cut_off"]].values.tolist()
-    [['c', 'd', 3]]
-    """
-    cols = [
-        "source_id", "source_name", "source_city", "target_id", "target_name",
-        "target_city", "weight", "kinds", "cut_off",
-    ]  # fmt: skip
-    bridge_ids = h.bridges() if h.ecount() else []
-    if not bridge_ids:
-        return pd.DataFrame({c: [] for c in cols})
-    keep = sorted(set(range(h.ecount())) - set(bridge_ids))
-    membership = np.asarray(
-        h.subgraph_edges(keep, delete_vertices=False).connected_components().membership
-    )
-    n_comp = int(membership.max()) + 1
-    comp_size = np.bincount(membership, minlength=n_comp).astype(np.int64)
-    ends = np.asarray([h.es[e].tuple for e in bridge_ids], dtype=np.int64)
-    tree = ig.Graph(n=n_comp, edges=membership[ends].tolist())
-    subtree = comp_size.copy()
-    parent = np.full(n_comp, -1)
-    total = np.zeros(n_comp, dtype=np.int64)
-    seen = np.zeros(n_comp, dtype=bool)
-    for root in range(n_comp):
-        if seen[root]:
-            continue
-        order, _, parents = tree.bfs(root)
-        order = [v for v in order if v >= 0]
-        seen[order] = True
-        for v in reversed(order):
-            p = parents[v]
-            if 0 <= p != v:  # the root's parent is itself or -1 depending on igraph
-                parent[v] = p
-                subtree[p] += subtree[v]
-        total[order] = subtree[root]
-    cut = []
-    for cu, cv in zip(membership[ends[:, 0]], membership[ends[:, 1]], strict=True):
-        child = cv if parent[cv] == cu else cu
-        cut.append(int(min(subtree[child], total[child] - subtree[child])))
-    base = base_frame(h)
-    ids, names, cities = (base[c].tolist() for c in ("id", "name", "city"))
-    u_, v_ = ends[:, 0].tolist(), ends[:, 1].tolist()
-    df = pd.DataFrame(
-        {
-            "source_id": [ids[u] for u in u_],
-            "source_name": [names[u] for u in u_],
-            "source_city": [cities[u] for u in u_],
-            "target_id": [ids[v] for v in v_],
-            "target_name": [names[v] for v in v_],
-            "target_city": [cities[v] for v in v_],
-            "weight": [float(h.es[e]["weight"]) for e in bridge_ids],
-            "kinds": [
-                list(h.es[e]["kinds"]) if "kinds" in h.es.attributes() else [] for e in bridge_ids
-            ],
-            "cut_off": cut,
-        }
-    )
-    return df.sort_values(["cut_off", "weight"], ascending=False, kind="stable").reset_index(
-        drop=True
-    )
-
-
-# --------------------------------------------------------------------------------------
 # Combined bridge score and reasons
 # --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Context:
-    labels: list[str]
-    pair: tuple[str, str] | None
-    pair_members: tuple[np.ndarray, np.ndarray] | None
-    partners: dict[int, tuple[list[int], list[int]]] = field(default_factory=dict)
 
 
 def bridges(
@@ -598,7 +488,7 @@ def bridges(
     df.insert(len(BASE_COLUMNS), "bridge_score", score)
     df = df.sort_values(keys, ascending=False, kind="stable")
     order = df.index.to_numpy()
-    context = _Context(labels, pair_labels, members, partners)
+    context = ReasonContext(labels, pair_labels, members, partners)
     reasons: list[str | None] = [None] * len(df)
     for pos, v in enumerate(order[: max(explain, 0)]):
         reasons[pos] = explain_bridge(h, int(v), df.loc[v], context)
@@ -655,166 +545,3 @@ def _pair_columns(
         from_small, from_other = path_partners(bare, v, dep_sources, other, base)
         partners[v] = (from_small, from_other) if a_first else (from_other, from_small)
     return score, partners
-
-
-def short_name(name: str) -> str:
-    """A short form for reasons: a trailing bracket when it abbreviates the name, else the
-    name without the bracket.
-
-    The bracket abbreviates the name when each of its words is either a word of the name
-    or an acronym (capitals and digits) whose letters follow the capitals of the name in
-    order, and at least one word is such an acronym. A bracket that names a
-    place, a country or anything else (``Samsung Electronics (South Korea)``) never
-    replaces the name.
-
-    >>> short_name("Invest Northern Ireland (Invest NI)")
-    'Invest NI'
-    >>> short_name("Sejong City (Sejong Special Self-Governing City government)")
-    'Sejong City'
-    >>> short_name("Samsung Electronics (South Korea)")
-    'Samsung Electronics'
-    """
-    m = re.match(r"^(.+?)\s*\(([^()]+)\)\s*$", name)
-    if not m:
-        return name
-    outer, inner = m.group(1).strip(), m.group(2).strip()
-    return inner if _abbreviates(inner, outer) else outer
-
-
-def _abbreviates(inner: str, outer: str) -> bool:
-    words = re.findall(r"[\w'&]+", outer)
-    lower = {w.lower() for w in words}
-    initials = re.sub(r"[^A-Z0-9]", "", outer)
-    acronyms = 0
-    for token in inner.split():
-        if token.lower() in lower and not token.isupper():
-            continue
-        letters = re.sub(r"[^A-Z0-9]", "", token)
-        if len(letters) < 2 or letters != re.sub(r"[^A-Za-z0-9]", "", token).upper():
-            return False
-        it = iter(initials)
-        if not all(ch in it for ch in letters):
-            return False
-        acronyms += 1
-    return acronyms > 0
-
-
-def _names(h: ig.Graph, vertices: list[int], shown: int = 2) -> str:
-    names = [short_name(str(h.vs[v]["name"])) for v in vertices[:shown]]
-    extra = len(vertices) - shown
-    return ", ".join(names) + (f" +{extra} more" if extra > 0 else "")
-
-
-def explain_bridge(h: ig.Graph, v: int, row: pd.Series, context: _Context) -> str:
-    """One line on why organisation ``v`` bridges.
-
-    With a city pair: the A-side and B-side partners it is tied to, its share of the
-    A–B shortest paths with the A and B organisations at their ends, the pairs that
-    depend on it, the A–B pairs it brokers directly, then cut-point flags. Example:
-    ``links Belfast (Belfast City Council, QUB) with Sejong (Sejong Technopark); on 40%
-    of Belfast–Sejong shortest paths, between Belfast (Invest NI +3 more) and Sejong
-    (Sejong City +2 more); sole route for 25% of the pairs; articulation point (2 parts)``.
-    Without a pair: the groups and partners it links, cut-point flags and its strongest
-    cross-group brokerage role.
-    """
-    labels = context.labels
-    by_group = _partners_by_group(h, v, labels)
-    if context.pair is not None:
-        return _explain_pair(h, v, row, context, by_group)
-    group_weight = {gname: w for gname, (_, w) in by_group.items()}
-    first = [labels[v]] if labels[v] in by_group else []
-    rest = sorted(
-        (gname for gname in by_group if gname not in first), key=lambda x: (-group_weight[x], x)
-    )
-    ordered = first + rest
-    shown = [f"{gname} ({_names(h, by_group[gname][0])})" for gname in ordered[:3]]
-    more = len(ordered) - 3
-    if not shown:
-        text = "no ties"
-    elif len(shown) == 1:
-        inside = ordered[0] == labels[v]
-        text = f"ties only within {shown[0]}" if inside else f"tied only to {shown[0]}"
-    else:
-        text = "links " + shown[0] + " with " + " and ".join(shown[1:])
-        if more > 0:
-            text += f" (+{more} more groups)"
-    flags = [text, *_cut_flags(row)]
-    best = max(CROSS_ROLES, key=lambda r: np.nan_to_num(float(row[f"z_{r}"]), nan=-np.inf))
-    zb = float(row[f"z_{best}"])
-    if np.isfinite(zb) and zb >= 2.0 and int(row[best]) > 0:
-        flags.append(f"{best} for {int(row[best])} pairs (z {zb:.1f})")
-    return "; ".join(flags)
-
-
-def _partners_by_group(
-    h: ig.Graph, v: int, labels: list[str]
-) -> dict[str, tuple[list[int], float]]:
-    """v's partners per group, strongest tie first, with the group's summed tie weight."""
-    weight_of: dict[int, float] = {}
-    for e in h.incident(v):
-        edge = h.es[e]
-        u = edge.target if edge.source == v else edge.source
-        weight_of[u] = weight_of.get(u, 0.0) + float(edge["weight"])
-    by_group: dict[str, list[int]] = {}
-    for u in sorted(weight_of, key=lambda u: (-weight_of[u], str(h.vs[u]["name"]))):
-        by_group.setdefault(labels[u], []).append(u)
-    return {gname: (us, sum(weight_of[u] for u in us)) for gname, us in by_group.items()}
-
-
-def _cut_flags(row: pd.Series) -> list[str]:
-    flags = []
-    if bool(row["articulation"]):
-        flags.append(f"articulation point ({int(row['cut_parts'])} parts)")
-    if int(row["bridge_ties"]) > 0:
-        k = int(row["bridge_ties"])
-        flags.append(f"{k} bridge tie{'s' if k != 1 else ''}")
-    return flags
-
-
-def share_text(x: float) -> str:
-    """A share as a percentage that never shows a non-zero share as 0%.
-
-    >>> share_text(0.346), share_text(0.004), share_text(0.00002), share_text(0.0)
-    ('35%', '0.4%', '<0.1%', '0%')
-    """
-    if x <= 0:
-        return "0%"
-    if x >= 0.01:
-        return f"{x:.0%}"
-    return f"{x:.1%}" if x >= 0.001 else "<0.1%"
-
-
-def _explain_pair(
-    h: ig.Graph,
-    v: int,
-    row: pd.Series,
-    context: _Context,
-    by_group: dict[str, tuple[list[int], float]],
-) -> str:
-    assert context.pair is not None
-    la, lb = context.pair
-    tied = [f"{c} ({_names(h, by_group[c][0])})" for c in (la, lb) if c in by_group]
-    if len(tied) == 2:
-        flags = [f"links {tied[0]} with {tied[1]}"]
-    elif tied:
-        missing = lb if tied[0].startswith(f"{la} (") else la
-        flags = [f"tied to {tied[0]}, not to {missing}"]
-    else:
-        flags = [f"no tie in {la} or {lb}"]
-    cross = float(row["cross_betweenness"])
-    if cross > 0:
-        text = f"on {share_text(cross)} of {la}–{lb} shortest paths"
-        side_a, side_b = context.partners.get(v, ([], []))
-        if side_a and side_b:
-            text += f", between {la} ({_names(h, side_a)}) and {lb} ({_names(h, side_b)})"
-        flags.append(text)
-    dep = float(row["dependence"])
-    if np.isfinite(dep) and dep > 0:
-        flags.append(f"sole route for {share_text(dep)} of the {la}–{lb} pairs")
-    two = int(row["pair_two_paths"])
-    if two > 0:
-        noun = "pair" if two == 1 else "pairs"
-        flags.append(f"{row['pair_role']} for {two:,} untied {la}–{lb} {noun}")
-    if not bool(row["connects_pair"]):
-        flags.append(f"carries no {la}–{lb} connection")
-    return "; ".join(flags + _cut_flags(row))

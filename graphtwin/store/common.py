@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from graphtwin.analysis.projection import graph_from_columns
-from graphtwin.errors import StoreError
+from graphtwin.errors import QueryError, StoreError
 from graphtwin.model import METRIC_PREFIX, NODE_KEYS, POTENTIAL_REL, REL_TYPES, TIE_KINDS
 from graphtwin.progress import no_progress
 from graphtwin.store.base import LoadReport, QueryResult
@@ -410,15 +410,18 @@ class CypherStore:
             for c in ("id", "name", "kind", "city", "country", "synthetic", *scores)
         ]
         orgs = self._columns(f"MATCH (o:Organisation){org_where}", org_spec, params)
-        pairs = self._columns(
-            f"MATCH (o:Organisation)-[:ACTIVE_IN]->(s:Sector){org_where}",
-            [("id", "o.id"), ("sector", "s.id")],
-            params,
-        )
-        by_org: dict[str, list[str]] = {}
-        for oid, sid in zip(pairs["id"], pairs["sector"], strict=True):
-            by_org.setdefault(oid, []).append(sid)
-        orgs["sectors"] = [sorted(by_org.get(oid, [])) for oid in orgs["id"]]
+        match = f"MATCH (o:Organisation)-[r:ACTIVE_IN]->(s:Sector){org_where}"
+        spec = [("id", "o.id"), ("sector", "s.id")]
+        try:
+            pairs = self._columns(match, [*spec, ("position", "r.position")], params)
+        except QueryError:  # a store written before ACTIVE_IN had a position, opened read-only
+            pairs = self._columns(match, spec, params)
+            pairs["position"] = [None] * len(pairs["id"])
+        by_org: dict[str, list[tuple[float, str]]] = {}
+        for oid, sid, pos in zip(pairs["id"], pairs["sector"], pairs["position"], strict=True):
+            by_org.setdefault(oid, []).append((float("inf") if pos is None else pos, sid))
+        # in the order listed (the first is the primary sector); unknown order: by id
+        orgs["sectors"] = [[sid for _, sid in sorted(by_org.get(oid, []))] for oid in orgs["id"]]
 
         rel_types = list(REL_TYPES)
         conds: list[str] = []

@@ -143,6 +143,10 @@ class LadybugStore(CypherStore):
         rels[POTENTIAL_REL] = ("Organisation", "Organisation")
         for rel_type, (src, dst) in rels.items():
             if rel_type in existing:
+                have = self._table_columns(rel_type)
+                for name, t in rel_properties(rel_type).items():
+                    if name not in have:  # e.g. ACTIVE_IN.position, added to the model later
+                        self._exec(f"ALTER TABLE {rel_type} ADD {q(name)} {t}")
                 continue
             props = "".join(f", {q(n)} {t}" for n, t in rel_properties(rel_type).items())
             self._exec(f"CREATE REL TABLE {rel_type}(FROM {src} TO {dst}{props})")

@@ -55,6 +55,8 @@ def rel_properties(rel_type: str) -> dict[str, str]:
         return dict(TIE_PROPERTIES)
     if rel_type == "POTENTIAL":
         return dict(POTENTIAL_PROPERTIES)
+    if rel_type == "ACTIVE_IN":
+        return {"position": "INT64"}  # the sector's place in the organisation's list, from 0
     return {}
 
 
@@ -146,9 +148,13 @@ def bundle_tables(bundle: Bundle) -> BundleTables:
         {"src": list(cities), "dst": [c["country"] for c in cities.values()]},
         rel_arrow_schema("IN_COUNTRY"),
     )
-    pairs = [(o.id, s) for o in orgs for s in dict.fromkeys(o.sectors)]
+    pairs = [(o.id, s, i) for o in orgs for i, s in enumerate(dict.fromkeys(o.sectors))]
     out.rels["ACTIVE_IN"] = _table(
-        {"src": [p[0] for p in pairs], "dst": [p[1] for p in pairs]},
+        {
+            "src": [p[0] for p in pairs],
+            "dst": [p[1] for p in pairs],
+            "position": [p[2] for p in pairs],
+        },
         rel_arrow_schema("ACTIVE_IN"),
     )
 

@@ -49,6 +49,28 @@ def test_projection_matches_graph_from_bundle(store, bundle):
     assert got["cities"] == want["cities"]
 
 
+def test_projection_keeps_the_listed_sector_order(store, bundle):
+    """The first sector listed is an organisation's primary one (``bridges --by sector``):
+    the store keeps the order (ACTIVE_IN.position), not the alphabet."""
+    import dataclasses
+
+    from graphtwin.analysis.bridging import group_labels
+
+    orgs = [
+        dataclasses.replace(o, sectors=tuple(reversed(o.sectors))) for o in bundle.organisations
+    ]
+    assert any(list(o.sectors) != sorted(o.sectors) for o in orgs)
+    unsorted = dataclasses.replace(bundle, organisations=orgs)
+    store.load(unsorted)
+    got, want = store.projection(), graph_from_bundle(unsorted)
+    assert vertex_table(got, ("sectors",)) == vertex_table(want, ("sectors",))
+
+    def primary(g) -> dict[str, str]:  # organisation id -> its group under --by sector
+        return dict(zip(g.vs["id"], group_labels(g, "sector"), strict=True))
+
+    assert primary(got) == primary(want)
+
+
 @pytest.mark.parametrize(
     "kinds, countries, years",
     [
