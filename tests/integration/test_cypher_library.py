@@ -18,7 +18,7 @@ import pytest
 
 from graphtwin.ingest import read_bundle
 from graphtwin.ingest.demo import demo_bundle_path
-from graphtwin.store.queries import cypher_dir, list_queries, parse_param_args
+from graphtwin.store.queries import cypher_dirs, list_queries, parse_param_args
 
 BROWSER = "// Neo4j Browser: set the parameters first with  :params "
 
@@ -38,7 +38,7 @@ def browser_params(text: str) -> dict | None:
     return ast.literal_eval(literal)
 
 
-FILES = sorted(cypher_dir().glob("*.cypher"))
+FILES = sorted(cypher_dirs()[0].glob("*.cypher"))  # the library shipped with graphtwin
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
