@@ -81,7 +81,7 @@ def aggregate_map(
     if by not in ("city", "community"):
         raise GraphtwinError(f"aggregate by {by!r}: choose city or community")
     n = g.vcount()
-    degree = g.degree()
+    degree = g.degree(loops=False)  # a tie with itself is no tie
     group_of, names, countries = _groups(g, by)
     isolates = [v for v in range(n) if degree[v] == 0 or group_of[v] is None]
     tied = [v for v in range(n) if degree[v] > 0 and group_of[v] is not None]
