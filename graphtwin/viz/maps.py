@@ -239,7 +239,7 @@ class MapData:
             "edges": edges,
             "options": net.options,
             "info": dict(self.info),
-            "edgeInfo": dict(self.edge_info),
+            "edgeInfo": _compact_lines(self.edge_info),
             "legend": self.legend,
             "lines": {cat: label for cat, (_colour, label) in LINE_STYLE.items()},
             "search": self.search,
@@ -256,7 +256,7 @@ class MapData:
             }
             for grp in self.groups.values():
                 payload["info"].update(grp["node_info"])
-                payload["edgeInfo"].update(grp["info"])
+                payload["edgeInfo"].update(_compact_lines(grp["info"]))
             payload["search"] = self.search + [
                 s for grp in self.groups.values() for s in grp["search"]
             ]
@@ -300,6 +300,17 @@ def write_map(map_data: MapData, path: str | os.PathLike[str]) -> Path:
         True
     """
     return map_data.write(path)
+
+
+def _compact_lines(edge_info: Mapping[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Line tooltips for the page: a line that carries its ties drops the rows the page
+    writes from them (ties by kind, weight, years), a fifth of a large map's file."""
+    out = {}
+    for eid, info in edge_info.items():
+        if info.get("ties"):
+            info = {k: v for k, v in info.items() if k != "rows"}
+        out[eid] = info
+    return out
 
 
 def _deep_update(base: dict[str, Any], extra: Mapping[str, Any]) -> None:
@@ -898,7 +909,7 @@ def cities_map(
     """A geographic city-level map: one circle per city, one line per pair of tied cities.
 
     Cities sit at their coordinates (``g["cities"]``: lat/lon), one inset per country
-    (see :func:`graphtwin.viz.layout.geo_positions`). Circles are sized by the number of
+    (see :func:`graphtwin.viz.layout.geo_insets`). Circles are sized by the number of
     organisations (``size_by="organisations"``) or by the sum of a ``gt_*`` score over
     the city's organisations; lines are weighted by the number of ties between cities,
     purple between countries. Cities without coordinates are listed in the footnote.
