@@ -173,7 +173,7 @@ def aggregate_map(
     legend = [
         _colour_legend(keys, colours, color_by if color_by == "country" else by),
         _size_legend(counts, sizes, "organisations"),
-        _line_legend(cats),
+        _line_legend(cats, edges=edges),
     ]
     return MapData(
         view="aggregate",

@@ -370,7 +370,7 @@ def _org_map(
         edges=drawing.edges,
         info=drawing.info,
         edge_info=drawing.edge_info,
-        legend=[*drawing.legend, _line_legend(drawing.cats, line_extra)],
+        legend=[*drawing.legend, _line_legend(drawing.cats, line_extra, drawing.edges)],
         footnote=footnote,
         shown=shown,
         total=total,
@@ -1046,7 +1046,7 @@ def cities_map(
     legend = [
         _colour_legend(keys, colours, color_by),
         _size_legend(raw, sizes, size_label),
-        _line_legend(cats),
+        _line_legend(cats, edges=edges),
     ]
     total = len(used)
     footnote = f"{len(shown_ids):,} cities, {sum(len(members[c]) for c in shown_ids):,} "
