@@ -308,6 +308,25 @@ def test_year_and_kind_filters_hide_ties_and_update_counts(browser, map_files, a
     assert c["ties"] < everything["ties"]
 
 
+def test_play_steps_through_the_years(browser, map_files):
+    open_map(browser, map_files["network"])
+    lo, hi = browser.execute_script(
+        "var f = document.getElementById('gt-year-from'); return [+f.min, +f.max]"
+    )
+    browser.find_element("id", "gt-play").click()
+    to_year = "return +document.getElementById('gt-year-to').value"
+    assert browser.execute_script(to_year) == lo  # starts at the first year
+    seen = {lo}
+    for _ in range(60):
+        time.sleep(0.25)
+        seen.add(browser.execute_script(to_year))
+        if hi in seen:
+            break
+    assert seen >= {lo, lo + 1, hi}
+    counts = browser.execute_script("return window.graphtwinCounts")
+    assert counts["ties"] == counts["tiesAll"]  # at the last year every tie is back
+
+
 def test_png_export_is_twice_the_screen(browser, map_files, artifacts):
     import base64
     import struct
@@ -338,6 +357,13 @@ def test_a_group_opens_into_its_organisations(browser, map_files):
     assert after["nodes"] > before["nodes"] and after["lines"] > before["lines"]
     check = check_labels(browser)
     assert check.label_overlaps == [] and check.outside == []
+    # Search finds an organisation of another group and opens that group for it.
+    member = browser.execute_script(
+        "var g = window.graphtwinMap.data.groups; var ids = Object.keys(g);"
+        "return g[ids[ids.length - 1]].nodes[0].id"
+    )
+    browser.execute_script("window.graphtwinMap.focusNode(arguments[0])", member)
+    assert browser.execute_script("return !!window.graphtwinMap.nodes.get(arguments[0])", member)
 
 
 @pytest.mark.parametrize("view", VIEWS[:5])
