@@ -55,6 +55,7 @@ from graphtwin.viz.elements import (
     group_ties,
 )
 from graphtwin.viz.layout import declutter, network_positions, spacing_for
+from graphtwin.viz.mapdata import MapData
 
 #: The whole-network view aggregates when more organisations than this would be drawn.
 AGGREGATE_ABOVE = 1000
@@ -74,10 +75,8 @@ def aggregate_map(
     title: str | None = None,
     dataset: str | None = None,
     seed: int = 42,
-) -> Any:
+) -> MapData:
     """Groups of organisations (``by="city"`` or ``"community"``) as nodes; see the module."""
-    from graphtwin.viz.maps import MapData
-
     if by not in ("city", "community"):
         raise GraphtwinError(f"aggregate by {by!r}: choose city or community")
     n = g.vcount()
