@@ -354,7 +354,9 @@ def test_a_group_opens_into_its_organisations(browser, map_files):
     gid = browser.execute_script("return window.graphtwinMap.nodes.getIds()[0]")
     browser.execute_script("window.graphtwinMap.openGroup(arguments[0])", gid)
     after = browser.execute_script("return window.graphtwinCounts")
-    assert after["nodes"] > before["nodes"] and after["lines"] > before["lines"]
+    assert after["nodes"] == before["nodes"]  # the group stays, as a ring
+    assert after["members"] > 0 == before["members"] and after["lines"] > before["lines"]
+    assert "organisations of open groups" in browser.find_element("id", "gt-counts").text
     check = check_labels(browser)
     assert check.label_overlaps == [] and check.outside == []
     # Search finds an organisation of another group and opens that group for it.
