@@ -287,6 +287,7 @@ def test_year_and_kind_filters_hide_ties_and_update_counts(browser, map_files, a
     everything = browser.execute_script(counts)
     assert everything["lines"] == everything["linesAll"] == len(data["edges"])
     browser.execute_script("window.graphtwinMap.setYears(2022, 2022)")
+    assert browser.find_element("id", "gt-year-to-out").text == "2022"
     c = browser.execute_script(counts)
     assert (c["lines"], c["ties"]) == _expected(data, 2022, 2022, True)
     browser.execute_script("window.graphtwinMap.setUndated(false)")
