@@ -55,6 +55,7 @@ from graphtwin.viz.elements import (
     group_ties,
 )
 from graphtwin.viz.layout import declutter, network_positions, spacing_for
+from graphtwin.viz.mapdata import MapData
 
 #: The whole-network view aggregates when more organisations than this would be drawn.
 AGGREGATE_ABOVE = 1000
@@ -74,14 +75,12 @@ def aggregate_map(
     title: str | None = None,
     dataset: str | None = None,
     seed: int = 42,
-) -> Any:
+) -> MapData:
     """Groups of organisations (``by="city"`` or ``"community"``) as nodes; see the module."""
-    from graphtwin.viz.maps import MapData
-
     if by not in ("city", "community"):
         raise GraphtwinError(f"aggregate by {by!r}: choose city or community")
     n = g.vcount()
-    degree = g.degree()
+    degree = g.degree(loops=False)  # a tie with itself is no tie
     group_of, names, countries = _groups(g, by)
     isolates = [v for v in range(n) if degree[v] == 0 or group_of[v] is None]
     tied = [v for v in range(n) if degree[v] > 0 and group_of[v] is not None]
@@ -173,7 +172,7 @@ def aggregate_map(
     legend = [
         _colour_legend(keys, colours, color_by if color_by == "country" else by),
         _size_legend(counts, sizes, "organisations"),
-        _line_legend(cats),
+        _line_legend(cats, edges=edges),
     ]
     return MapData(
         view="aggregate",

@@ -301,7 +301,16 @@ def _size_legend(raw: np.ndarray, sizes: np.ndarray, label: str) -> dict[str, An
     return {"type": "size", "title": f"Size: {label}", "items": items}
 
 
-def _line_legend(categories: Iterable[str], extra: Sequence[dict[str, Any]] = ()) -> dict:
+#: Dashes of a line whose ties are all undated (the page's "undated ties" toggle).
+UNDATED_DASHES = [2, 4]
+
+
+def _line_legend(
+    categories: Iterable[str],
+    extra: Sequence[dict[str, Any]] = (),
+    edges: Sequence[dict[str, Any]] = (),
+) -> dict:
+    """Legend of the line styles present (and "undated" when a line of ``edges`` is)."""
     present = set(categories)
     items = []
     for cat, (colour, label) in LINE_STYLE.items():
@@ -310,6 +319,10 @@ def _line_legend(categories: Iterable[str], extra: Sequence[dict[str, Any]] = ()
             if cat == "introduction":
                 item["dashes"] = True
             items.append(item)
+    if any(e.get("dashes") == UNDATED_DASHES for e in edges):
+        items.append(
+            {"label": "no tie dated (dotted)", "color": "#7b8794", "width": 2, "dashes": "dotted"}
+        )
     items.extend(extra)
     return {"type": "line", "title": "Lines", "items": items}
 
@@ -506,7 +519,7 @@ def _tie_edges(
         }
         ties = rec["ties"]
         if all(t[1] is None and t[2] is None for t in ties):
-            edge["dashes"] = [2, 4]
+            edge["dashes"] = UNDATED_DASHES
         edges.append(edge)
         # No title: the page writes "A – B" from the two nodes' titles (a third of the file
         # at 2,000 organisations was repeated names), and the line label from ``line``.
@@ -579,7 +592,7 @@ def group_lines(
         if cat == "international":
             edge["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.12}
         if all(t[1] is None and t[2] is None for t in ties):
-            edge["dashes"] = [2, 4]
+            edge["dashes"] = UNDATED_DASHES
         edges.append(edge)
         info[eid] = {"rows": _tie_rows(ties), "line": cat, "ties": ties, "summed": True}
         cats.append(cat)

@@ -37,56 +37,40 @@ Example:
 from __future__ import annotations
 
 import math
-import os
-from collections import Counter
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from difflib import get_close_matches
-from pathlib import Path
 from typing import Any
 
 import igraph as ig
-import numpy as np
 
 from graphtwin.analysis.lookup import resolve_city
 from graphtwin.errors import GraphtwinError
-from graphtwin.model import COUNTRY_NAMES
 from graphtwin.viz.aggregate import AGGREGATE_ABOVE, aggregate_map
-from graphtwin.viz.basemap import NEIGHBOURS, outlines
+from graphtwin.viz.cities import cities_map
 from graphtwin.viz.elements import (
     COLOR_BY,
-    FONT_STACK,
-    LABELLED_TOP,
     LINE_STYLE,
-    OTHER_COLOUR,
     PHYSICS_MAX_NODES,
     _check_max_nodes,
-    _colour_legend,
     _dataset_subtitle,
     _fmt,
     _geo_category,
     _line_legend,
-    _normalise,
     _org_nodes,
-    _palette,
     _positions,
     _rank_order,
     _resolve_score,
     _score_values,
-    _size_legend,
     _tie_edges,
-    attach_evidence,
-    group_lines,
-    group_ties,
     score_label,
 )
 from graphtwin.viz.layout import (
     banded_positions,
-    declutter,
-    geo_insets,
     network_positions,
     radial_positions,
 )
+from graphtwin.viz.mapdata import MapData, write_map
 
 __all__ = [
     "AGGREGATE_ABOVE",
@@ -100,215 +84,6 @@ __all__ = [
     "resolve_org",
     "write_map",
 ]
-
-# --------------------------------------------------------------------------------------
-# The result
-# --------------------------------------------------------------------------------------
-
-
-@dataclass
-class MapData:
-    """Everything a map page shows; :meth:`write` turns it into one HTML file.
-
-    ``nodes`` and ``edges`` are vis-network records (ids, positions, colours, shapes);
-    ``info`` / ``edge_info`` hold tooltip text per node / edge id as
-    ``{"title", "subtitle", "rows": [[label, value], ...]}`` (a line without a title gets
-    "A – B" from its ends, and the label of its ``line`` style); ``legend`` lists legend
-    sections. ``shown`` and ``total`` count organisations (cities in the cities view).
-    In a notebook a MapData displays itself inline (an iframe with the page as srcdoc).
-    """
-
-    view: str
-    title: str
-    subtitle: str
-    nodes: list[dict[str, Any]]
-    edges: list[dict[str, Any]]
-    info: dict[str, dict[str, Any]]
-    edge_info: dict[str, dict[str, Any]]
-    legend: list[dict[str, Any]]
-    footnote: str
-    shown: int
-    total: int
-    physics: bool = False
-    search: list[list[str]] = field(default_factory=list)
-    options: dict[str, Any] = field(default_factory=dict)
-    #: Cities view: country outlines and inset frames in canvas coordinates.
-    basemap: dict[str, Any] | None = None
-    #: Canvas boxes ``[x0, y0, x1, y1]`` that labels must avoid (e.g. inset titles).
-    obstacles: list[list[float]] = field(default_factory=list)
-    #: Aggregated view: members (nodes, edges) of each group, drawn when opened.
-    groups: dict[str, dict[str, Any]] = field(default_factory=dict)
-    #: What was left out or summarised, for the CLI to say (one sentence each).
-    notes: list[str] = field(default_factory=list)
-    #: Aggregated view: what a node is ("cities" or "communities").
-    group_unit: str = ""
-
-    def add_evidence(self, records: Any) -> int:
-        """Attach the evidence text and source of tie ``records`` to the lines drawn.
-
-        ``records`` are rows with ``source``, ``target``, ``kind``, ``start``, ``end``,
-        ``evidence`` and ``source_url`` (store rows or :class:`graphtwin.model.Tie`);
-        returns the number of ties that got evidence.
-        """
-        records = list(records)
-        n = attach_evidence(self.edge_info, self.edges, records)
-        for group in self.groups.values():
-            n += attach_evidence(group["info"], group["edges"], records)
-        return n
-
-    def summary(self) -> str:
-        """One line for the CLI: view, nodes and edges."""
-        return f"{self.view} map: {self.shown:,} {self.unit}, {len(self.edges):,} lines"
-
-    @property
-    def unit(self) -> str:
-        """What a node is: organisations, cities or groups."""
-        if self.group_unit:
-            return self.group_unit
-        return "cities" if self.view == "cities" else "organisations"
-
-    def vis_options(self) -> dict[str, Any]:
-        """vis-network options: precomputed positions, physics only for small maps."""
-        big = len(self.nodes) > PHYSICS_MAX_NODES or len(self.edges) > 4 * PHYSICS_MAX_NODES
-        options: dict[str, Any] = {
-            "autoResize": True,
-            "layout": {"improvedLayout": False, "randomSeed": 7},
-            "nodes": {
-                "borderWidth": 1,
-                "borderWidthSelected": 3,
-                # Labels are placed and drawn by the page (no overlaps, none cut at the
-                # edge); vis-network draws only the shapes.
-                "font": {"size": 12, "face": FONT_STACK, "color": "#1f2933"},
-            },
-            "edges": {
-                "smooth": False,
-                "color": {"inherit": False},
-                "selectionWidth": 1.5,
-                "hoverWidth": 1.0,
-            },
-            "physics": {
-                "enabled": bool(self.physics),
-                "solver": "barnesHut",
-                "barnesHut": {
-                    "gravitationalConstant": -3000,
-                    "springLength": 90,
-                    "springConstant": 0.02,
-                    "damping": 0.3,
-                    "avoidOverlap": 0.2,
-                },
-                "stabilization": {"enabled": True, "iterations": 120, "fit": True},
-            },
-            "interaction": {
-                "hover": True,
-                "tooltipDelay": 80,
-                "hideEdgesOnDrag": big,
-                "hideEdgesOnZoom": big,
-                "navigationButtons": False,
-                "keyboard": False,
-                "multiselect": False,
-            },
-        }
-        _deep_update(options, self.options)
-        return options
-
-    def payload(self) -> dict[str, Any]:
-        """The JSON payload embedded in the page (built into vis data with pyvis)."""
-        from pyvis.network import Network
-
-        net = Network(height="100%", width="100%", directed=False, cdn_resources="in_line")
-        # Fill pyvis' lists in one go: its add_node/add_edge take 0.25 s per 500 nodes.
-        net.nodes = self.nodes
-        net.edges = self.edges
-        net.node_ids = [n["id"] for n in self.nodes]
-        net.node_map = {n["id"]: n for n in self.nodes}
-        net.options = self.vis_options()
-        nodes, edges, _heading, _height, _width, _options = net.get_network_data()
-        payload = {
-            "meta": {
-                "view": self.view,
-                "title": self.title,
-                "subtitle": self.subtitle,
-                "footnote": self.footnote,
-                "shown": self.shown,
-                "total": self.total,
-                "physics": bool(self.physics),
-                "unit": self.unit,
-                "mustLabel": LABELLED_TOP,
-            },
-            "nodes": nodes,
-            "edges": edges,
-            "options": net.options,
-            "info": dict(self.info),
-            "edgeInfo": dict(self.edge_info),
-            "legend": self.legend,
-            "lines": {cat: label for cat, (_colour, label) in LINE_STYLE.items()},
-            "search": self.search,
-        }
-        if self.basemap:
-            payload["basemap"] = self.basemap
-        if self.obstacles:
-            payload["obstacles"] = self.obstacles
-        if self.groups:
-            # Members of a group become nodes and lines when the group is opened.
-            payload["groups"] = {
-                gid: {"nodes": grp["nodes"], "edges": grp["edges"], "radius": grp["radius"]}
-                for gid, grp in self.groups.items()
-            }
-            for grp in self.groups.values():
-                payload["info"].update(grp["node_info"])
-                payload["edgeInfo"].update(grp["info"])
-            payload["search"] = self.search + [
-                s for grp in self.groups.values() for s in grp["search"]
-            ]
-        return payload
-
-    def to_html(self) -> str:
-        """The complete, self-contained HTML document."""
-        from graphtwin.viz.html import render_page
-
-        return render_page(self.title, self.subtitle, self.payload())
-
-    def write(self, path: str | os.PathLike[str], html: str | None = None) -> Path:
-        """Write the map to ``path`` (parent folders created) and return the path;
-        ``html``: the page if already rendered by :meth:`to_html`."""
-        out = Path(path)
-        if out.suffix.lower() not in (".html", ".htm"):
-            raise GraphtwinError(f"{out}: a map is an HTML file; give a name ending in .html")
-        try:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(html if html is not None else self.to_html(), encoding="utf-8")
-        except OSError as exc:
-            raise GraphtwinError(f"cannot write {out}: {exc.strerror or exc}") from exc
-        return out
-
-    def _repr_html_(self) -> str:
-        from graphtwin.viz.notebook import iframe_html
-
-        return iframe_html(self.to_html())
-
-
-def write_map(map_data: MapData, path: str | os.PathLike[str]) -> Path:
-    """Write ``map_data`` as one HTML file; same as ``map_data.write(path)``.
-
-    Example:
-        >>> import tempfile, igraph as ig
-        >>> from graphtwin.analysis.projection import graph_from_columns
-        >>> g = graph_from_columns({"id": ["a"], "name": ["A"], "kind": ["firm"],
-        ...                         "city": ["Leeds"], "country": ["GB"]}, {})
-        >>> p = write_map(network_map(g), Path(tempfile.mkdtemp()) / "m.html")
-        >>> p.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-        True
-    """
-    return map_data.write(path)
-
-
-def _deep_update(base: dict[str, Any], extra: Mapping[str, Any]) -> None:
-    for key, value in extra.items():
-        if isinstance(value, Mapping) and isinstance(base.get(key), dict):
-            _deep_update(base[key], value)
-        else:
-            base[key] = value
-
 
 # --------------------------------------------------------------------------------------
 # Organisation views: what they share
@@ -359,7 +134,7 @@ def _org_map(
         edges=drawing.edges,
         info=drawing.info,
         edge_info=drawing.edge_info,
-        legend=[*drawing.legend, _line_legend(drawing.cats, line_extra)],
+        legend=[*drawing.legend, _line_legend(drawing.cats, line_extra, drawing.edges)],
         footnote=footnote,
         shown=shown,
         total=total,
@@ -880,205 +655,3 @@ def ego_map(
         physics=physics,
         line_extra=[{"label": "the centre organisation", "border": True}],
     )
-
-
-# --------------------------------------------------------------------------------------
-# View: cities at their coordinates
-# --------------------------------------------------------------------------------------
-
-
-def cities_map(
-    g: ig.Graph,
-    *,
-    size_by: str | None = "organisations",
-    color_by: str = "country",
-    title: str | None = None,
-    dataset: str | None = None,
-) -> MapData:
-    """A geographic city-level map: one circle per city, one line per pair of tied cities.
-
-    Cities sit at their coordinates (``g["cities"]``: lat/lon), one inset per country
-    (see :func:`graphtwin.viz.layout.geo_positions`). Circles are sized by the number of
-    organisations (``size_by="organisations"``) or by the sum of a ``gt_*`` score over
-    the city's organisations; lines are weighted by the number of ties between cities,
-    purple between countries. Cities without coordinates are listed in the footnote.
-
-    Example:
-        >>> from graphtwin.analysis.projection import graph_from_columns
-        >>> g = graph_from_columns({"id": ["a", "b", "c"], "name": ["A", "B", "C"],
-        ...     "kind": ["firm"] * 3, "city": ["Leeds", "Leeds", "Busan"],
-        ...     "country": ["GB", "GB", "KR"]},
-        ...     {"source": ["a", "b"], "target": ["c", "c"], "kind": ["mou", "visit"]},
-        ...     cities={"GB-leeds": {"name": "Leeds", "country": "GB", "lat": 53.8,
-        ...                          "lon": -1.55},
-        ...             "KR-busan": {"name": "Busan", "country": "KR", "lat": 35.18,
-        ...                          "lon": 129.08}})
-        >>> m = cities_map(g)
-        >>> [n["id"] for n in m.nodes if not n["id"].startswith("country:")]
-        ['GB-leeds', 'KR-busan']
-        >>> m.edge_info[m.edges[0]["id"]]["rows"][0]
-        ['ties', '2 (mou 1, visit 1)']
-    """
-    if color_by not in ("country", "city"):
-        raise GraphtwinError(
-            f"color_by {color_by!r} does not apply to the cities map; use country or city"
-        )
-    size_attr = None
-    if size_by not in (None, "organisations"):
-        size_attr = _resolve_score(g, size_by)
-        if size_attr == "degree":
-            size_attr = None
-            size_by = "degree"
-    meta = dict(g["cities"]) if "cities" in g.attributes() else {}
-    city_of = g.vs["city_id"]
-    members: dict[str, list[int]] = {}
-    for v, cid in enumerate(city_of):
-        if cid is not None:
-            members.setdefault(cid, []).append(v)
-    for cid, vs_ in members.items():
-        if cid not in meta:
-            v0 = g.vs[vs_[0]]
-            meta[cid] = {"name": v0["city"], "country": v0["country"]}
-    used = {cid: meta[cid] for cid in members}
-    countries_used = sorted({str(c.get("country") or "?") for c in used.values()})
-    shapes = outlines(countries_used)
-    positions, insets = geo_insets(used, shapes)
-    missing = sorted(str(used[c].get("name", c)) for c in used if c not in positions)
-    shown_ids = [c for c in sorted(used, key=lambda c: -len(members[c])) if c in positions]
-
-    # Ties between and within cities.
-    within, pairs = group_ties(g, city_of)
-    across: Counter[str] = Counter()
-    for (cu, cv), ties in pairs.items():
-        n = sum(t[4] for t in ties)
-        across[cu] += n
-        across[cv] += n
-
-    if size_attr:
-        vals = _score_values(g, size_attr)
-        raw = np.array([float(np.nansum(vals[members[c]])) for c in shown_ids])
-        size_label = f"{score_label(size_attr)} (sum over organisations)"
-    elif size_by == "degree":
-        vals = _score_values(g, "degree")
-        raw = np.array([float(np.nansum(vals[members[c]])) for c in shown_ids])
-        size_label = "partners (sum over organisations)"
-    else:
-        raw = np.array([float(len(members[c])) for c in shown_ids])
-        size_label = "organisations"
-    norm = _normalise(raw) if len(raw) else raw
-    sizes = 8.0 + norm * 32.0
-    keys = [
-        str(used[c].get("country") or "?") if color_by == "country" else str(used[c]["name"])
-        for c in shown_ids
-    ]
-    colours = _palette(keys, color_by)
-    rank_attr = size_attr or _resolve_score(g, None)
-    rank = _score_values(g, rank_attr)
-    xy = np.array([positions[c] for c in shown_ids]) if shown_ids else np.zeros((0, 2))
-    # Neighbouring cities (Seoul and its satellites) are nudged apart so none hides another.
-    xy = declutter(xy, sizes + 2.0)
-    positions = {c: (float(xy[i, 0]), float(xy[i, 1])) for i, c in enumerate(shown_ids)}
-    nodes, info, search = [], {}, []
-    for i, cid in enumerate(shown_ids):
-        c = used[cid]
-        name = str(c.get("name") or cid)
-        country = str(c.get("country") or "?")
-        nodes.append(
-            {
-                "id": cid,
-                "x": round(positions[cid][0], 1),
-                "y": round(positions[cid][1], 1),
-                "size": round(float(sizes[i]), 1),
-                "shape": "dot",
-                "color": colours[keys[i]],
-                "lb": name,
-                "pr": i,  # shown_ids is biggest city first
-                "fixed": True,
-                "ck": keys[i] if colours[keys[i]] != OTHER_COLOUR else "__other",
-            }
-        )
-        top = [str(g.vs[v]["name"]) for v in _rank_order(rank, g, members[cid])[:5]]
-        helix = Counter(str(g.vs[v]["kind"] or "other") for v in members[cid])
-        rows = [
-            ["country", COUNTRY_NAMES.get(country, country)],
-            ["organisations", _fmt(len(members[cid]))],
-            ["kinds", ", ".join(f"{k.replace('_', ' ')} {n}" for k, n in helix.most_common())],
-            ["ties within", _fmt(within[cid])],
-            ["ties to other cities", _fmt(across[cid])],
-        ]
-        if size_attr:
-            rows.append([size_label, _fmt(float(raw[i]))])
-        if c.get("population"):
-            rows.append(["population", _fmt(c.get("population"))])
-        rows.append(["leading organisations", ", ".join(top) or "–"])
-        info[cid] = {"title": name, "subtitle": cid, "rows": rows}
-        search.append([cid, name, country])
-    basemap = _basemap_frames(insets, countries_used)
-    for country, inset in insets.items():
-        x0, y0, x1, _y1 = inset["box"]
-        nodes.append(
-            {
-                "id": f"country:{country}",
-                "label": COUNTRY_NAMES.get(country, country),
-                "x": round((x0 + x1) / 2, 1),
-                "y": round(y0 - 40.0, 1),
-                "shape": "text",
-                "font": {"size": 40, "color": "#52606d", "face": FONT_STACK},
-                "fixed": True,
-                "chosen": False,
-                "physics": False,
-            }
-        )
-    in_view = set(shown_ids)
-    countries = {c: str(used[c].get("country")) for c in used}
-    edges, edge_info, cats = group_lines(pairs, in_view, countries)
-    legend = [
-        _colour_legend(keys, colours, color_by),
-        _size_legend(raw, sizes, size_label),
-        _line_legend(cats),
-    ]
-    total = len(used)
-    footnote = f"{len(shown_ids):,} cities, {sum(len(members[c]) for c in shown_ids):,} "
-    footnote += "organisations; line width: number of ties. Each country is drawn as its own "
-    footnote += "inset (Mercator, each at its own scale). Outlines: Natural Earth."
-    if missing:
-        footnote += f" Not shown (no coordinates): {', '.join(missing[:10])}"
-        footnote += " …" if len(missing) > 10 else "."
-    view_text = f"cities, {len(shown_ids):,} cities, {len(edges):,} city pairs with ties"
-    return MapData(
-        view="cities",
-        title=title or "Cities and the ties between them",
-        subtitle=_dataset_subtitle(dataset, view_text),
-        nodes=nodes,
-        edges=edges,
-        info=info,
-        edge_info=edge_info,
-        legend=legend,
-        footnote=footnote,
-        shown=len(shown_ids),
-        total=total,
-        physics=False,
-        search=search,
-        options={"interaction": {"dragNodes": False}},
-        basemap=basemap,
-    )
-
-
-def _basemap_frames(insets: Mapping[str, dict[str, Any]], shown: Sequence[str]) -> dict:
-    """Country outlines (and faint neighbours) projected into each inset, for the page."""
-    frames = []
-    for country, inset in insets.items():
-        project = inset["project"]
-        around = [c for c in NEIGHBOURS.get(country, ()) if c not in shown or c != country]
-        shapes = []
-        for code, rings in outlines([country, *around]).items():
-            flat = []
-            for ring in rings:
-                pts = [project(lon, lat) for lon, lat in ring]
-                flat.append([round(v, 1) for p in pts for v in p])
-            shapes.append({"country": code, "main": code == country, "rings": flat})
-        shapes.sort(key=lambda s: s["main"])  # the country itself on top
-        frames.append(
-            {"country": country, "box": [round(v, 1) for v in inset["box"]], "shapes": shapes}
-        )
-    return {"frames": frames, "attribution": "Natural Earth (public domain) via world-atlas"}

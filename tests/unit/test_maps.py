@@ -573,3 +573,136 @@ def test_cli_writes_each_view_from_the_store(tmp_path):
     assert "Showing 10 of 35 organisations: the top 10 by pagerank." in net
     r = runner.invoke(cli, ["--db", db, "map", "-o", str(tmp_path / "x.html"), "--ego", "nobody"])
     assert r.exit_code != 0 and "no such id" in str(r.exception or r.output)
+    # The evidence of the ties drawn comes from the store; an https source is data, not
+    # markup, and the demo's own sources are 'context:' labels.
+    pair = (tmp_path / "pair.html").read_text(encoding="utf-8")
+    assert "Innovation Twins" in pair or "Sejong" in pair
+    data = _payload(pair)
+    evidence = [t for i in data["edgeInfo"].values() for t in i.get("ties", []) if len(t) == 7]
+    assert evidence and all(t[5] or t[6] for t in evidence)
+    # A whole-network map of a small store aggregates only when asked.
+    out = tmp_path / "agg.html"
+    r = runner.invoke(cli, ["--db", db, "map", "-o", str(out), "--aggregate", "city"])
+    assert r.exit_code == 0, r.output
+    agg = _payload(out.read_text(encoding="utf-8"))
+    assert agg["meta"]["view"] == "aggregate" and agg["meta"]["unit"] == "cities"
+    # The file cap is its own option; a map within it is written as built.
+    out = tmp_path / "capped.html"
+    r = runner.invoke(
+        cli, ["--db", db, "map", "-o", str(out), "--max-file-mb", "1", "--aggregate", "none"]
+    )
+    assert r.exit_code == 0, r.output
+    assert "cap" not in r.stderr and out.stat().st_size <= 1_000_000
+
+
+def _payload(html: str) -> dict:
+    found = re.search(r'<script type="application/json" id="gt-data">(.*?)</script>', html, re.S)
+    return json.loads(found.group(1))
+
+
+# --------------------------------------------------------------------------------------
+# Evidence, filters, aggregation, basemap, file cap
+# --------------------------------------------------------------------------------------
+
+
+def test_lines_keep_their_ties_for_filters_and_evidence(g):
+    m = network_map(g)
+    a1_b1 = next(e for e in m.edges if {e["from"], e["to"]} == {"a1", "b1"})
+    ties = m.edge_info[a1_b1["id"]]["ties"]
+    assert sorted(t[:5] for t in ties) == [
+        ["mou", 2021, None, 2.0, 1],
+        ["project", 2019, None, 3.0, 1],
+    ]
+    for e in m.edges:  # dotted exactly when no tie of the line has a year
+        dated = any(t[1] is not None or t[2] is not None for t in m.edge_info[e["id"]]["ties"])
+        assert e.get("dashes") == (None if dated else [2, 4])
+    assert any(e.get("dashes") for e in m.edges) and "dashes" not in a1_b1
+    records = [
+        {"source": "b1", "target": "a1", "kind": "mou", "start": "2021-05-01", "end": None,
+         "evidence": "signed in Sejong", "source_url": "javascript:alert(1)"},
+        {"source": "a1", "target": "b1", "kind": "mou", "start_year": 1999,
+         "evidence": "wrong year: matches nothing", "source_url": None},
+        {"source": "a1", "target": "zz", "kind": "mou", "evidence": "not drawn"},
+    ]  # fmt: skip
+    assert m.add_evidence(records) == 1
+    mou = next(t for t in ties if t[0] == "mou")
+    assert mou[5:] == ["signed in Sejong", "javascript:alert(1)"]  # text; the page decides
+
+
+def test_aggregate_map_sums_ties_between_cities_and_keeps_members(g):
+    m = network_map(g, aggregate="city")
+    assert m.view == "aggregate" and m.unit == "cities"
+    by_id = {n["id"]: n for n in m.nodes}
+    assert set(by_id) == {
+        "group:GB-belfast",
+        "group:KR-sejong",
+        "group:GB-london",
+        "group:KR-busan",
+    }
+    assert by_id["group:GB-belfast"]["size"] > by_id["group:KR-busan"]["size"]  # 3 vs 1 orgs
+    line = next(
+        e for e in m.edges if {e["from"], e["to"]} == {"group:GB-belfast", "group:KR-sejong"}
+    )
+    assert m.edge_info[line["id"]]["rows"][0] == ["ties", "2 (project 1, mou 1)"]
+    assert line["color"]["color"] == LINE_STYLE["international"][0]
+    belfast = m.groups["group:GB-belfast"]
+    assert [n["id"] for n in belfast["nodes"]] == ["a1", "a3", "a2"]  # by pagerank
+    assert {frozenset((e["from"], e["to"])) for e in belfast["edges"]} == {
+        frozenset(("a1", "a2")),
+        frozenset(("a2", "a3")),
+    }
+    assert "u" not in {n["id"] for grp in m.groups.values() for n in grp["nodes"]}
+
+
+def test_whole_network_aggregates_above_the_threshold(g, monkeypatch):
+    import graphtwin.viz.maps as maps_module
+
+    monkeypatch.setattr(maps_module, "AGGREGATE_ABOVE", 5)
+    m = network_map(g, max_nodes=50)
+    assert m.view == "aggregate"
+    assert m.notes == [
+        "9 organisations would be drawn (more than 5): drew their 4 cities instead "
+        "(--aggregate none draws organisations)"
+    ]
+    assert network_map(g, max_nodes=50, aggregate="none").view == "network"
+    assert network_map(g, max_nodes=5).view == "network"
+    with pytest.raises(GraphtwinError, match="aggregate"):
+        network_map(g, aggregate="county")
+
+
+def test_cities_map_draws_country_outlines_in_insets(g):
+    m = cities_map(g)
+    frames = {f["country"]: f for f in m.basemap["frames"]}
+    assert set(frames) == {"GB", "KR"}
+    gb = frames["GB"]
+    assert [s["country"] for s in gb["shapes"]][-1] == "GB" and gb["shapes"][-1]["main"]
+    assert "IE" in {s["country"] for s in gb["shapes"]}  # a faint neighbour
+    x0, y0, x1, y1 = gb["box"]
+    belfast = node(m, "GB-belfast")
+    assert x0 < belfast["x"] < x1 and y0 < belfast["y"] < y1
+    assert x1 < frames["KR"]["box"][0]  # insets side by side, west to east
+    assert "Natural Earth" in m.footnote
+
+
+def test_fit_file_cap_trims_and_says_so():
+    from graphtwin.cli.maps import fit_file_cap
+
+    built = []
+
+    class Fake:
+        def __init__(self, n):
+            self.shown, self.notes = n, []
+
+        def to_html(self):
+            return "x" * (self.shown * 1000)
+
+    def build(n):
+        built.append(n)
+        return Fake(n)
+
+    m, html = fit_file_cap(build, 100, 50_000, guess=False)
+    assert built == [100, 45] and len(html) <= 50_000
+    assert "over the 0.05 MB cap: trimmed to 45 organisations" in m.notes[0]
+    built.clear()
+    m, html = fit_file_cap(build, 100, 30_000)  # first guess: 30 kB / 3 kB per organisation
+    assert built == [10] and "drawing at most 10" in m.notes[0]
