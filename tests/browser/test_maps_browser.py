@@ -249,7 +249,15 @@ def test_tie_tooltip_shows_its_evidence(browser, map_files):
     tip = browser.execute_script(
         "return window.graphtwinMap.tooltipFor('edge', arguments[0]).textContent", eid
     )
-    assert "funding" in tip and "source: context:000_0baf54a575720707.txt" in tip
+    # The demo tie cites the programme's public page, drawn as a link.
+    page = "https://cp.catapult.org.uk/project/uk-and-republic-of-korea-launch-new-innovation"
+    assert "funding" in tip and "source:" in tip and page in tip
+    hrefs = browser.execute_script(
+        "return Array.from(window.graphtwinMap.tooltipFor('edge', arguments[0])"
+        ".querySelectorAll('a[href]')).map(function (a) { return a.href; })",
+        eid,
+    )
+    assert any(h.startswith(page) for h in hrefs)
     assert "weight" in tip and "years" in tip
 
 

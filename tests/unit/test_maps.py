@@ -574,7 +574,7 @@ def test_cli_writes_each_view_from_the_store(tmp_path):
     r = runner.invoke(cli, ["--db", db, "map", "-o", str(tmp_path / "x.html"), "--ego", "nobody"])
     assert r.exit_code != 0 and "no such id" in str(r.exception or r.output)
     # The evidence of the ties drawn comes from the store; an https source is data, not
-    # markup, and the demo's own sources are 'context:' labels.
+    # markup.
     pair = (tmp_path / "pair.html").read_text(encoding="utf-8")
     assert "Innovation Twins" in pair or "Sejong" in pair
     data = _payload(pair)
