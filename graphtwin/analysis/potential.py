@@ -191,6 +191,7 @@ class LinkIndex:
         else:
             el = np.zeros((0, 2), dtype=np.int64)
             w = np.zeros(0)
+        self.edges = el  # every tie, in graph order (loops and parallel ties kept)
         keep = el[:, 0] != el[:, 1]
         s, t, w = el[keep, 0], el[keep, 1], w[keep]
         self.W = sp.csr_matrix(
