@@ -599,8 +599,8 @@ def choose_scorer(
         return Scorer(
             "fitted",
             f"fitted on the network's history ({n_pos:,} new {scope} pairs in {held}); "
-            f"validated on {held}: AUC {validation['fitted']:.3f} against "
-            f"{alt_auc:.3f} for the best alternative ({alt_name})",
+            f"the same fit one horizon earlier scored AUC {validation['fitted']:.3f} on "
+            f"{held} against {alt_auc:.3f} for the best alternative ({alt_name})",
             horizon,
             final,
             validation=validation,
