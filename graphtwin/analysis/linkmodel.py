@@ -123,7 +123,7 @@ def window(
     """Candidate pairs at ``cut`` labelled by ties started in [cut, cut + horizon)."""
     cfg = config or load_config().potential
     rng = np.random.default_rng(seed)
-    six = SignalIndex(g, cfg, before=cut, horizon=horizon, seed=seed)
+    six = SignalIndex(g, cfg, before=cut, horizon=horizon)
     ix = six.link
     n = g.vcount()
     present = ix.deg > 0

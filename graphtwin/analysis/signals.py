@@ -139,6 +139,7 @@ class SignalIndex:
 
     ``before``: only ties started before this year (and undated ties) are seen; None
     sees every tie. ``horizon``: the years of "recent" activity before the cut-off.
+    ``seed``: of the communities (default: ``[potential.options] seed``).
     """
 
     def __init__(
@@ -148,9 +149,10 @@ class SignalIndex:
         *,
         before: int | None = None,
         horizon: int = 3,
-        seed: int = 0,
+        seed: int | None = None,
     ) -> None:
         cfg = config or load_config().potential
+        seed = cfg.seed if seed is None else seed
         yr = start_years(g)
         if before is not None:
             keep = (yr < 0) | (yr < before)
