@@ -67,9 +67,6 @@ FIT_POSITIVES = 8_000
 FIT_NEGATIVES = 24_000
 #: AUC by which an alternative must beat the fitted model on validation to replace it.
 TOLERANCE = 0.01
-#: Map the final probabilities by the drift measured over one horizon (see drift()).
-#: Measured worse on the regime benchmark (2–4 of 10 bins inside instead of 6–8): off.
-RECALIBRATE = False
 #: Map the logit to a probability by a binned isotonic regression (else the sigmoid).
 ISOTONIC = True
 #: Reliability bins (of 10) that must hold the observed rate for "calibrated".
@@ -265,9 +262,6 @@ class LinkModel:
     #: Isotonic map of the logit to a probability (knots), from out-of-fold logits.
     iso_x: np.ndarray | None = None
     iso_y: np.ndarray | None = None
-    #: Drift of one horizon on the log-odds of the probability: p -> σ(a + b logit p).
-    drift_a: float = 0.0
-    drift_b: float = 1.0
 
     def matrix(self, feats: dict[str, np.ndarray]) -> np.ndarray:
         """The feature matrix, unknown values replaced by their training mean."""
@@ -287,13 +281,8 @@ class LinkModel:
         A tiny multiple of the sigmoid keeps the order of pairs in a flat isotonic step.
         """
         if self.iso_x is None or self.iso_y is None:
-            p = sigmoid(z)
-        else:
-            p = np.interp(z, self.iso_x, self.iso_y)
-        if self.drift_a != 0.0 or self.drift_b != 1.0:
-            q = np.clip(p, 1e-9, 1 - 1e-9)
-            p = sigmoid(self.drift_a + self.drift_b * np.log(q / (1 - q)))
-        return p + 1e-9 * sigmoid(z) if self.iso_x is not None else p
+            return sigmoid(z)
+        return np.interp(z, self.iso_x, self.iso_y) + 1e-9 * sigmoid(z)
 
     def contributions(self, feats: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """Log-odds each feature adds against an average candidate: coef × (x − mean)."""
@@ -318,7 +307,6 @@ class LinkModel:
             "positives": self.positives,
             "iso_x": None if self.iso_x is None else self.iso_x.tolist(),
             "iso_y": None if self.iso_y is None else self.iso_y.tolist(),
-            "drift": [self.drift_a, self.drift_b],
         }
 
     @classmethod
@@ -334,7 +322,6 @@ class LinkModel:
             int(d["positives"]),
             None if d.get("iso_x") is None else np.asarray(d["iso_x"], dtype=float),
             None if d.get("iso_y") is None else np.asarray(d["iso_y"], dtype=float),
-            *map(float, d.get("drift") or (0.0, 1.0)),
         )
 
 
@@ -394,29 +381,6 @@ def _isotonic_knots(
     x, rate, n = centre[keep] / n[keep], k[keep] / n[keep], n[keep]
     iso = IsotonicRegression(y_min=0.0, y_max=1.0).fit(x, rate, sample_weight=n)
     return x, iso.predict(x)
-
-
-def drift(trial: LinkModel, held_out: Window) -> tuple[float, float]:
-    """Intercept and slope that map ``trial``'s logit to the held-out window's rates.
-
-    A weighted logistic regression of the held-out labels on the logit of a model fitted
-    one horizon earlier: how the network's rates moved in one horizon (it grew, its
-    mechanism sharpened). (0, 1) means no drift.
-    """
-    from sklearn.linear_model import LogisticRegression
-
-    p = np.clip(trial.probability(held_out.features), 1e-9, 1 - 1e-9)
-    z = np.log(p / (1 - p))[:, None]
-    sw = held_out.weights / held_out.weights.mean()
-    lr = LogisticRegression(C=1e6, max_iter=1000).fit(z, held_out.labels, sample_weight=sw)
-    return float(lr.intercept_[0]), float(lr.coef_[0, 0])
-
-
-def recalibrate(model: LinkModel, a: float, b: float) -> LinkModel:
-    """``model`` with its probability's log-odds mapped to a + b × log-odds."""
-    from dataclasses import replace
-
-    return replace(model, drift_a=a, drift_b=b)
 
 
 def rank_reference(feats: dict[str, np.ndarray], size: int = 5_000, seed: int = 0) -> dict:
@@ -597,8 +561,6 @@ def choose_scorer(
     )
     held = f"{end - horizon}–{end - 1}"
     if validation["fitted"] + TOLERANCE >= alt_auc or np.isnan(alt_auc):
-        if RECALIBRATE:
-            final = recalibrate(final, *drift(trial, latest))
         return Scorer(
             "fitted",
             f"fitted on the network's history ({n_pos:,} new {scope} pairs in {held}); "
