@@ -97,21 +97,15 @@ SINGLE_SIGNALS: dict[str, tuple[str, float]] = {
     "city_tie_density": ("city_tie_density", 1.0),
 }
 
-#: Plain words for each feature, used in explanations.
-WORDS: dict[str, str] = {
-    "adamic_adar": "partners in common (Adamic–Adar)",
-    "resource_allocation": "exclusive partners in common (resource allocation)",
-    "jaccard": "a large share of partners in common (Jaccard)",
-    "distance_2": "two hops apart (a partner in common)",
-    "distance_3": "three hops apart (partners of partners)",
-    "preferential_attachment": "both well connected",
-    "sector_similarity": "the same sectors",
-    "kind_complementarity": "complementary kinds",
-    "same_community": "the same network community",
-    "activity": "many recent ties",
-    "same_country": "the same country",
-    "geo_distance": "the distance between the cities",
-    "city_tie_density": "ties already between the two cities",
+#: Reasons in words and the features whose contributions they sum (pair-level only).
+REASON_GROUPS: dict[str, tuple[str, ...]] = {
+    "partners in common": ("adamic_adar", "resource_allocation", "jaccard", "distance_2"),
+    "partners of partners (three hops apart)": ("distance_3",),
+    "both well connected": ("preferential_attachment",),
+    "the same sectors": ("sector_similarity",),
+    "complementary kinds": ("kind_complementarity",),
+    "the same network community": ("same_community",),
+    "many recent ties": ("activity",),
 }
 
 EARTH_RADIUS_KM = 6371.0
