@@ -103,7 +103,7 @@ def auc_interval(auc: float, n_pos: int, n_neg: int) -> tuple[float, float]:
     """95% interval of a ROC AUC (Hanley & McNeil 1982 standard error), clipped to [0, 1].
 
     >>> [round(x, 3) for x in auc_interval(0.8, 100, 1000)]
-    [0.753, 0.847]
+    [0.747, 0.853]
     """
     if math.isnan(auc) or n_pos == 0 or n_neg == 0:
         return (float("nan"), float("nan"))
@@ -324,7 +324,7 @@ def backtest(
         auc = roc_auc(y, s)
         low, high = auc_interval(auc, n_pos, n_neg)
         hits = hits_at_k(y, s, k, w)
-        is_prob = name == "combined" and scorer.calibrated
+        is_prob = name == "combined" and scorer.method == "fitted"
         records.append(
             {
                 "scorer": name,
@@ -338,7 +338,7 @@ def backtest(
                 "brier": float(np.average((s - y) ** 2, weights=w)) if is_prob else float("nan"),
             }
         )
-    calibration = reliability(y, scores["combined"], w) if scorer.calibrated else []
+    calibration = reliability(y, scores["combined"], w) if scorer.method == "fitted" else []
     counts = {
         "split": split,
         "horizon": horizon,
@@ -361,6 +361,7 @@ def backtest(
         "seed": seed,
         "method": scorer.method,
         "method_why": scorer.why,
+        "validation_bins_inside": scorer.bins_inside,
         "few_positives": n_pos < FEW_POSITIVES,
     }
     progress(4, 4, "backtest: metrics")
@@ -373,5 +374,6 @@ def _fixed_weights(f: dict[str, np.ndarray], cfg: Config) -> np.ndarray:
     raw = {k: np.asarray(f[k], dtype=float) for k in POTENTIAL_SCORES}
     raw["adamic_adar"] = np.expm1(raw["adamic_adar"])
     raw["resource_allocation"] = np.expm1(raw["resource_allocation"])
+    raw["preferential_attachment"] = np.log1p(np.asarray(f["degree_product"], dtype=float))
     maxima = {k: float(v.max()) if len(v) else 0.0 for k, v in raw.items()}
     return combine(normalise(raw, maxima), cfg.potential.weights)

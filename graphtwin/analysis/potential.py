@@ -191,6 +191,7 @@ class LinkIndex:
         else:
             el = np.zeros((0, 2), dtype=np.int64)
             w = np.zeros(0)
+        self.edges = el  # every tie, in graph order (loops and parallel ties kept)
         keep = el[:, 0] != el[:, 1]
         s, t, w = el[keep, 0], el[keep, 1], w[keep]
         self.W = sp.csr_matrix(
@@ -744,18 +745,24 @@ def _dense_feature(chunk: Any, name: str, shape: tuple[int, int]) -> np.ndarray:
 def _drivers(model: Any, feats: dict[str, np.ndarray], most: int = 3) -> list[list[str]]:
     """Per pair, the signals that pushed its probability up most, in words.
 
-    Contribution = coefficient × (value − the average candidate's value), in log-odds;
-    city-level signals are left out (the same for every pair of one city pair).
+    Contribution = coefficient × (value − the average candidate's value), in log-odds,
+    summed over the features of one signal group (:data:`signals.REASON_GROUPS`: the
+    four common-partner features move together, and their coefficients share the
+    credit, so they are reported as one); city-level signals are left out (the same
+    for every pair of one city pair).
     """
-    from graphtwin.analysis.signals import CITY_LEVEL, WORDS
+    from graphtwin.analysis.signals import REASON_GROUPS
 
     contrib = model.contributions(feats)
-    names = [k for k in model.features if k not in CITY_LEVEL]
     n = len(next(iter(feats.values()))) if feats else 0
+    groups = {
+        words: sum((contrib[k] for k in members if k in contrib), np.zeros(n))
+        for words, members in REASON_GROUPS.items()
+    }
     out = []
     for i in range(n):
-        ups = sorted(((contrib[k][i], k) for k in names if contrib[k][i] > 0.05), reverse=True)
-        out.append([f"{WORDS[k]} (+{c:.1f})" for c, k in ups[:most]])
+        ups = sorted(((c[i], w) for w, c in groups.items() if c[i] > 0.05), reverse=True)
+        out.append([f"{w} (+{c:.1f})" for c, w in ups[:most]])
     return out
 
 

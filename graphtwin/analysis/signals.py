@@ -14,7 +14,9 @@ Features (the model's inputs, transformed so that a linear logit fits them):
 ``jaccard``                |N(a) ∩ N(b)| / |N(a) ∪ N(b)|
 ``distance_2``             1 when the shortest path is 2 hops (a common partner)
 ``distance_3``             1 when it is 3 hops (4+ hops or no path: both 0)
-``preferential_attachment`` log(1 + k(a) k(b))
+``preferential_attachment`` log(1 + k(a) k(b) / k̄²), k̄ the mean degree of organisations
+                           with a tie at the cut-off (so a growing network does not
+                           shift it: the same relative activity, the same value)
 ``sector_similarity``      cosine (or Jaccard) of the sector sets
 ``kind_complementarity``   the triple-helix matrix of weights.toml
 ``same_community``         1 when seeded Leiden puts both in one community of the past graph
@@ -95,21 +97,15 @@ SINGLE_SIGNALS: dict[str, tuple[str, float]] = {
     "city_tie_density": ("city_tie_density", 1.0),
 }
 
-#: Plain words for each feature, used in explanations.
-WORDS: dict[str, str] = {
-    "adamic_adar": "partners in common (Adamic–Adar)",
-    "resource_allocation": "exclusive partners in common (resource allocation)",
-    "jaccard": "a large share of partners in common (Jaccard)",
-    "distance_2": "two hops apart (a partner in common)",
-    "distance_3": "three hops apart (partners of partners)",
-    "preferential_attachment": "both well connected",
-    "sector_similarity": "the same sectors",
-    "kind_complementarity": "complementary kinds",
-    "same_community": "the same network community",
-    "activity": "many recent ties",
-    "same_country": "the same country",
-    "geo_distance": "the distance between the cities",
-    "city_tie_density": "ties already between the two cities",
+#: Reasons in words and the features whose contributions they sum (pair-level only).
+REASON_GROUPS: dict[str, tuple[str, ...]] = {
+    "partners in common": ("adamic_adar", "resource_allocation", "jaccard", "distance_2"),
+    "partners of partners (three hops apart)": ("distance_3",),
+    "both well connected": ("preferential_attachment",),
+    "the same sectors": ("sector_similarity",),
+    "complementary kinds": ("kind_complementarity",),
+    "the same network community": ("same_community",),
+    "many recent ties": ("activity",),
 }
 
 EARTH_RADIUS_KM = 6371.0
@@ -137,6 +133,7 @@ class SignalIndex:
 
     ``before``: only ties started before this year (and undated ties) are seen; None
     sees every tie. ``horizon``: the years of "recent" activity before the cut-off.
+    ``seed``: of the communities (default: ``[potential.options] seed``).
     """
 
     def __init__(
@@ -146,29 +143,31 @@ class SignalIndex:
         *,
         before: int | None = None,
         horizon: int = 3,
-        seed: int = 0,
+        seed: int | None = None,
     ) -> None:
         cfg = config or load_config().potential
-        years = list(g.es["start_year"]) if g.ecount() else []
+        seed = cfg.seed if seed is None else seed
+        yr = start_years(g)
         if before is not None:
-            keep = [i for i, y in enumerate(years) if y is None or y < before]
-            past = g.subgraph_edges(keep, delete_vertices=False)
-            years = [years[i] for i in keep]
+            keep = (yr < 0) | (yr < before)
+            past = g.subgraph_edges(np.flatnonzero(keep).tolist(), delete_vertices=False)
+            yr = yr[keep]
             now = before
         else:
             past = g
-            dated = [y for y in years if y is not None]
-            now = (max(dated) + 1) if dated else None
+            now = int(yr.max()) + 1 if (yr >= 0).any() else None
         self.before = before
         self.link = LinkIndex(past, cfg)
         self.n = g.vcount()
+        active = self.link.deg[self.link.deg > 0]
+        self.mean_degree = float(active.mean()) if len(active) else 1.0
+        self.rel_degree = self.link.deg / self.mean_degree
         # Recent activity: ties (each tie once, parallel ties too) in [now - horizon, now).
-        el = np.asarray(past.get_edgelist(), dtype=np.int64).reshape(-1, 2)
-        yr = np.array([-1 if y is None else y for y in years], dtype=np.int64)
+        el = self.link.edges
         recent = (yr >= now - horizon) if now is not None else np.zeros(len(yr), dtype=bool)
         counts = np.bincount(el[recent].ravel(), minlength=self.n).astype(float)
         self.activity = np.log1p(counts)
-        self.community = _communities(self.link.A, seed)
+        self.community = _communities(past, seed)
         # Cities
         cids = [c if c is not None else "" for c in g.vs["city_id"]]
         names, code = np.unique(np.array(cids, dtype=object), return_inverse=True)
@@ -238,14 +237,21 @@ class SignalIndex:
             "adamic_adar": np.log1p(raw["adamic_adar"]),
             "resource_allocation": np.log1p(raw["resource_allocation"]),
             "jaccard": raw["jaccard"],
-            "preferential_attachment": np.log1p(raw["preferential_attachment"]),
+            "preferential_attachment": np.log1p(
+                raw["preferential_attachment"] / self.mean_degree**2
+            ),
+            "degree_product": raw["preferential_attachment"],
             "sector_similarity": raw["sector_similarity"],
             "kind_complementarity": raw["kind_complementarity"],
             "common_partners": raw["common_partners"],
         }
         walk3 = np.zeros(len(u))
+        # Expand the side whose 2-hop neighbourhood is smaller (Σ of its partners' degrees).
+        volume = ix.A @ ix.deg
+        swap = volume[u] > volume[v]
+        first, second = np.where(swap, v, u), np.where(swap, u, v)
         for lo in range(0, len(u), chunk):
-            a, b = u[lo : lo + chunk], v[lo : lo + chunk]
+            a, b = first[lo : lo + chunk], second[lo : lo + chunk]
             two = ix.A[a] @ ix.A
             walk3[lo : lo + chunk] = np.asarray(two.multiply(ix.A[b]).sum(axis=1)).ravel()
         d2 = raw["common_partners"] > 0
@@ -279,6 +285,7 @@ class SignalIndex:
             city = self.city_features(self.city_code[rows[:1]], self.city_code[cols[:1]])
             scalar = {k: float(x[0]) for k, x in city.items()}
         act_b = self.activity[cols]
+        rel_b = self.rel_degree[cols]
         com_b = self.community[cols]
         for block in ix.block_chunks(rows, cols, chunk_elements):
             r = rows[block.start : block.start + block.tied.shape[0]]
@@ -294,7 +301,7 @@ class SignalIndex:
             d3[cn.row, cn.col] = 0.0
             dense = {
                 "distance_3": d3,
-                "preferential_attachment": block.dense["preferential_attachment"],
+                "preferential_attachment": np.log1p(np.outer(self.rel_degree[r], rel_b)),
                 "sector_similarity": block.dense["sector_similarity"],
                 "kind_complementarity": block.dense["kind_complementarity"],
                 "same_community": (self.community[r][:, None] == com_b[None, :]).astype(float),
@@ -308,13 +315,17 @@ def _log1p_coo(m: sp.coo_matrix) -> sp.coo_matrix:
     return sp.coo_matrix((np.log1p(m.data), (m.row, m.col)), shape=m.shape)
 
 
-def _communities(a: sp.csr_matrix, seed: int) -> np.ndarray:
-    """Seeded Leiden (modularity) labels of the simple graph ``a``; isolates apart."""
-    n = a.shape[0]
-    upper = sp.triu(a, k=1).tocoo()
-    if upper.nnz == 0:
-        return np.arange(n, dtype=np.int64)
-    h = ig.Graph(n=n, edges=np.column_stack([upper.row, upper.col]).tolist())
+def start_years(g: ig.Graph) -> np.ndarray:
+    """Start year of every tie, -1 when undated."""
+    years = g.es["start_year"] if g.ecount() else []
+    return np.array([-1 if y is None else y for y in years], dtype=np.int64)
+
+
+def _communities(h: ig.Graph, seed: int) -> np.ndarray:
+    """Seeded Leiden (modularity) labels of the past graph ``h`` (parallel ties count
+    as weight); organisations with no tie each alone."""
+    if h.ecount() == 0:
+        return np.arange(h.vcount(), dtype=np.int64)
     ig.set_random_number_generator(random.Random(seed))
     try:
         membership = h.community_leiden(objective_function="modularity", n_iterations=1)

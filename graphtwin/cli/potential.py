@@ -101,23 +101,33 @@ def _cache_dir() -> Path:
 
 
 def _store_key(g: Any, config: Any, horizon: int) -> str:
-    """A digest of everything the fit reads: organisations, ties with years, options."""
+    """A digest of everything the fit reads, independent of the order the store returns
+    rows in: organisations by id, ties as (id, id, start year), cities, options."""
     import hashlib
 
     import numpy as np
 
     from graphtwin.analysis.linkmodel import __file__ as model_file
-    from graphtwin.analysis.signals import FEATURES
+    from graphtwin.analysis.signals import FEATURES, start_years
 
+    ids = np.array(g.vs["id"], dtype=object)
+    order = np.argsort(ids.astype(str), kind="stable")
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[order] = np.arange(len(ids))
+    el = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    a, b = rank[el[:, 0]], rank[el[:, 1]]
+    ties = np.column_stack([np.minimum(a, b), np.maximum(a, b), start_years(g)])
+    ties = ties[np.lexsort(ties.T[::-1])] if len(ties) else ties
     h = hashlib.sha256()
-    h.update(np.asarray(g.get_edgelist(), dtype=np.int64).tobytes())
-    years = g.es["start_year"] if g.ecount() else []
-    h.update(np.array([-1 if y is None else y for y in years], dtype=np.int64).tobytes())
+    h.update(ties.tobytes())
     for attr in ("id", "kind", "city_id", "country"):
-        h.update("\x1f".join(map(str, g.vs[attr])).encode())
-    h.update(repr([sorted(s or ()) for s in g.vs["sectors"]]).encode())
-    h.update(repr((config.potential, horizon, FEATURES, g["cities"] if "cities" in
-                   g.attributes() else None)).encode())  # fmt: skip
+        h.update("\x1f".join(str(g.vs[int(i)][attr]) for i in order).encode())
+    h.update(repr([sorted(g.vs[int(i)]["sectors"] or ()) for i in order]).encode())
+    cities = g["cities"] if "cities" in g.attributes() else {}
+    h.update(repr(sorted((k, sorted(v.items())) for k, v in cities.items())).encode())
+    pot = config.potential  # its frozenset keys would repr in a per-process order
+    options = (sorted(pot.weights.items()), pot.sector_measure, pot.seed)
+    h.update(repr((options, pot.sphere_matrix().tolist(), horizon, FEATURES)).encode())
     h.update(Path(model_file).read_bytes())
     return h.hexdigest()[:32]
 
@@ -236,6 +246,7 @@ def potential(
             f"introduction; base rate over these candidates {_percent(a['base_rate'])}, "
             "lift = probability / base rate",
         )
+        note(ctx, a["scorer"].probability_note)
     if a.get("small"):
         note(ctx, f"note: this network is {a['small']}")
     rows = df.to_dict("records")
@@ -466,6 +477,7 @@ BACKTEST_JSON = [
     "base_rate",
     "method",
     "method_why",
+    "validation_bins_inside",
     "calibrated",
     "calibration",
 ]

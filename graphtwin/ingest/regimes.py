@@ -25,7 +25,7 @@ organisation is marked synthetic and named "Synthetic ...".
 Example:
     >>> b = temporal_regime("closure", seed=1, orgs=200, ties_per_year=40, years=6)
     >>> len(b.organisations), len(b.ties), b.organisations[0].synthetic
-    (200, 340, True)
+    (200, 280, True)
     >>> b.origin
     'synthetic (graphtwin temporal regime closure, seed 1)'
 """

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from graphtwin.analysis.backtest import SCORERS
 from graphtwin.analysis.potential import potential
 from graphtwin.analysis.projection import graph_from_bundle
 from graphtwin.ingest import read_bundle
@@ -171,19 +172,63 @@ def test_backtest_beats_random_on_generated_data(generated_db: Path) -> None:
     r = run(generated_db, "backtest", "--split", "2022", "--top", "20", "--format", "json")
     assert r.returncode == 0, r.stderr
     rows = {x["scorer"]: x for x in json.loads(r.stdout)}
-    assert set(rows) == {
-        "combined", "adamic_adar", "resource_allocation", "jaccard",
-        "preferential_attachment", "sector_similarity", "kind_complementarity", "random",
-    }  # fmt: skip
+    assert set(rows) == set(SCORERS) and {"combined", "fixed_weights", "random"} <= set(rows)
     assert set(rows["combined"]) >= BACKTEST_KEYS
-    assert rows["combined"]["auc"] > rows["combined"]["random_auc"] + 0.15
-    assert rows["combined"]["precision_at_k"] > rows["combined"]["positive_rate"]
-    assert rows["combined"]["positives"] > 0
+    c = rows["combined"]
+    assert c["cross_city"] is True and c["horizon"] == 3
+    assert c["auc"] > c["random_auc"] + 0.15
+    assert c["auc_low"] < c["auc"] < c["auc_high"]
+    assert c["precision_at_k"] > c["base_rate"] and c["positives"] > 0
+    if c["method"] == "fitted":
+        assert len(c["calibration"]) == 10 and c["brier"] < c["base_rate"]
+    r = run(generated_db, "backtest", "--split", "2021", "--all-pairs", "--negatives", "2000")
+    assert r.returncode == 0, r.stderr
+    assert "lift@20" in r.stdout and "auc 95% CI" in r.stdout and "within one city" not in r.stderr
     r = run(generated_db, "backtest", "--split", "2022", "--cross-city", "--negatives", "2000")
     assert r.returncode == 0, r.stderr
-    assert "lift@20" in r.stdout and "within one city" in r.stderr
+    assert "within one city" in r.stderr and "calibration" in r.stdout
     r = run(generated_db, "backtest", "--split", "1990")
     assert r.returncode == 1 and "no ties started before 1990" in r.stderr
+
+
+def test_potential_fitted_probabilities_cache_and_write_back(
+    generated_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    db = tmp_path / "copy.db"
+    shutil.copytree(generated_db, db) if generated_db.is_dir() else shutil.copy(generated_db, db)
+    first = run(db, "potential", "London", "Birmingham", "--top", "5", "--format", "json")
+    assert first.returncode == 0, first.stderr
+    assert "ranked by: fitted on the network's history" in first.stderr, first.stderr
+    assert "base rate over these candidates" in first.stderr
+    assert "reused the fit" not in first.stderr
+    rows = json.loads(first.stdout)
+    assert all(0 < r["probability"] < 1 and r["method"] == "fitted" for r in rows)
+    assert [r["probability"] for r in rows] == sorted(
+        (r["probability"] for r in rows), reverse=True
+    )
+    assert all(r["reasons"][0].startswith("pushed up by:") for r in rows if r["drivers"])
+    second = run(db, "potential", "London", "Birmingham", "--top", "5", "--format", "json")
+    assert "reused the fit cached for this data" in second.stderr
+    assert json.loads(second.stdout) == rows
+    w = run(db, "potential", "London", "Birmingham", "--top", "3", "--write-back")
+    assert w.returncode == 0, w.stderr
+    q = run(db, "query", "MATCH (a)-[p:POTENTIAL]->(b) RETURN p.score AS s, p.reasons AS r "
+            "ORDER BY s DESC", "--format", "json")  # fmt: skip
+    stored = json.loads(q.stdout)
+    assert len(stored) == 3 and stored[0]["s"] == pytest.approx(rows[0]["probability"])
+    assert stored[0]["r"].startswith("probability ")
+
+
+def test_potential_on_the_demo_says_too_small_and_lists_sectors(demo_db: Path) -> None:
+    r = run(demo_db, "potential", "Belfast", "Sejong", "--top", "3")
+    assert r.returncode == 0, r.stderr
+    assert "too small to say much" in r.stderr and "(uncalibrated)" in r.stderr
+    r = run(demo_db, "potential", "Belfast", "Sejong", "--sector", "quantum")
+    assert r.returncode == 1 and "known sectors: " in r.stderr and "smart-cities" in r.stderr
+    assert "Traceback" not in r.stderr
+    r = run(demo_db, "potential", "Belfast", "Sejong", "--top", "1000000000", "--format", "json")
+    assert r.returncode == 0 and len(json.loads(r.stdout)) <= 54
 
 
 @pytest.mark.parametrize("command", ["potential", "twins", "backtest"])

@@ -63,7 +63,7 @@ def test_window_features_never_see_the_labels(homophily):
     w = window(homophily, 2019, 3, seed=1)
     keep = [i for i, y in enumerate(homophily.es["start_year"]) if y is None or y < 2019]
     past = homophily.subgraph_edges(keep, delete_vertices=False)
-    again = SignalIndex(past, before=2019, seed=1).pair_features(w.u, w.v)
+    again = SignalIndex(past, before=2019).pair_features(w.u, w.v)
     for k in FEATURES:
         np.testing.assert_allclose(w.features[k], again[k], err_msg=k)
     assert w.counts["positives"] >= MIN_POSITIVES and w.labels.sum() > 0
