@@ -22,6 +22,8 @@ from xml.sax.saxutils import quoteattr
 
 import igraph as ig
 
+from graphtwin.escaping import csv_safe_text
+
 EDGE_EXPORT = ("kind", "rel_type", "weight", "start_year", "end_year")
 
 
@@ -35,6 +37,11 @@ def _vertex_attrs(g: ig.Graph) -> list[str]:
     return [a for a in g.vs.attributes() if a != "city_id"]
 
 
+def _safe(value: object) -> object:
+    """Text neutralised against spreadsheet formulas (graphtwin.escaping); numbers kept."""
+    return csv_safe_text(value) if isinstance(value, str) else value
+
+
 def write_csv(g: ig.Graph, folder: Path) -> list[Path]:
     """nodes.csv (one row per organisation) and edges.csv (source, target, tie attributes)."""
     folder = Path(folder)
@@ -46,7 +53,7 @@ def write_csv(g: ig.Graph, folder: Path) -> list[Path]:
         w.writerow(vattrs)
         cols = [g.vs[a] for a in vattrs]
         for row in zip(*cols, strict=True):
-            w.writerow(["" if v is None else _flat(v) for v in row])
+            w.writerow(["" if v is None else _safe(_flat(v)) for v in row])
     ids = g.vs["id"]
     with edges.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
@@ -56,7 +63,7 @@ def write_csv(g: ig.Graph, folder: Path) -> list[Path]:
             s, t = ids[e.source], ids[e.target]
             if e["source_id"] == t:  # keep the stored direction of directed kinds
                 s, t = t, s
-            w.writerow([s, t, *("" if v is None else v for v in row)])
+            w.writerow([_safe(s), _safe(t), *("" if v is None else _safe(v) for v in row)])
     return [nodes, edges]
 
 

@@ -6,6 +6,7 @@ import click
 
 from graphtwin.cli.common import emit, format_option, is_quiet, note, open_target
 from graphtwin.errors import ValidationFailed
+from graphtwin.escaping import terminal_safe
 
 
 @click.command(
@@ -38,8 +39,10 @@ def load(ctx: click.Context, path: str, fmt: str | None) -> None:
         bundle = read_bundle(path)
     except ValidationFailed as exc:
         for line in exc.problems:
-            click.echo(line, err=True)
-        click.echo(f"{path}: {len(exc.problems)} problem(s); nothing was written", err=True)
+            click.echo(terminal_safe(line), err=True)
+        n = len(exc.problems)
+        counts = f"{n} problem{'' if n == 1 else 's'}"
+        click.echo(f"{terminal_safe(path)}: {counts}; nothing was written", err=True)
         raise SystemExit(1) from None
     for line in bundle.warnings:
         note(ctx, line)
