@@ -198,3 +198,17 @@ def test_case_validate_messages_escape_terminal_controls(tmp_path) -> None:
     assert res.returncode == 1
     assert "\x1b" not in res.stderr and "\\x1b" in res.stderr
     assert res.stderr.rstrip().endswith("problems; the bundle is not valid")
+
+
+def test_case_load_json_bundle_from_stdin(tmp_path) -> None:
+    org = {"id": "qub", "name": "QUB", "kind": "university", "city": "Belfast", "country": "GB"}
+    db = str(tmp_path / "g.db")
+    res = subprocess.run(
+        [GRAPHTWIN, "--db", db, "load", "-", "--format", "json"],
+        input=json.dumps({"organisations": [org]}),
+        capture_output=True,
+        text=True,
+    )
+    assert res.returncode == 0, res.stderr
+    rows = {r["item"]: r["total"] for r in json.loads(res.stdout)}
+    assert rows["Organisation"] == 1
