@@ -153,6 +153,7 @@ with open_store(sys.argv[2]) as store:
     store.load(bundle)
     seconds = time.perf_counter() - started
     orgs = store.counts()["Organisation"]
+assert orgs == len(bundle.organisations), orgs
 print(json.dumps({"seconds": seconds, "orgs": orgs}))
 """
 
@@ -160,56 +161,32 @@ print(json.dumps({"seconds": seconds, "orgs": orgs}))
 def bench_baseline(
     bundle, baseline: Path, rounds: int, results: dict, neo4j_uri: str | None = None
 ) -> None:
-    """Load time, baseline code vs this code, in alternating processes (medians).
+    """Load time, baseline code vs this code, in alternating processes (baseline.py).
 
     Into a fresh Ladybug store each time, or (``neo4j_uri``) into the wiped Neo4j
     database (the same server for both, so only the client code differs).
     """
-    import subprocess
+    from baseline import alternate
 
     from graphtwin.ingest.writer import write_bundle
 
     name = "neo4j" if neo4j_uri else "ladybug"
-    pythons = {"baseline": baseline / ".venv" / "bin" / "python", "this": Path(sys.executable)}
     folder = Path(tempfile.mkdtemp(prefix="graphtwin-bench-base-"))
+
+    def target(code: str, i: int) -> list[str]:
+        if neo4j_uri:
+            wipe_neo4j(neo4j_uri)
+            return [neo4j_uri]
+        return [str(folder / f"{code}-{i}.db")]
+
     try:
         write_bundle(bundle, folder / "bundle")
-        runs: dict[str, list[float]] = {code: [] for code in pythons}
-        for i in range(rounds):
-            for code, python in pythons.items():
-                if neo4j_uri:
-                    wipe_neo4j(neo4j_uri)
-                target = neo4j_uri or str(folder / f"{code}-{i}.db")
-                out = subprocess.run(
-                    [str(python), "-c", _LOAD_ONE, str(folder / "bundle"), target],
-                    capture_output=True,
-                    text=True,
-                    check=True,
-                    env={**os.environ, "OMP_NUM_THREADS": "1"},
-                )
-                figures = json.loads(out.stdout.strip().splitlines()[-1])
-                assert figures["orgs"] == len(bundle.organisations), figures
-                runs[code].append(figures["seconds"])
-                print(f"{name:8} load ({code:8}) {figures['seconds']:8.2f} s")
-                for path in Path(folder).glob(f"{code}-{i}.db*"):
-                    shutil.rmtree(path) if path.is_dir() else path.unlink()
+        figures = alternate(
+            _LOAD_ONE, [str(folder / "bundle")], baseline, rounds, f"{name:8} load", target
+        )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    medians = {code: statistics.median(r) for code, r in runs.items()}
-    # each round's two runs ran back to back, under about the same machine load: the
-    # median of the per-round ratios is steadier than the ratio of the medians
-    paired = statistics.median(t / b for t, b in zip(runs["this"], runs["baseline"], strict=True))
-    results.update(
-        {
-            f"{name}_baseline_load_s": medians["baseline"],
-            f"{name}_this_load_s": medians["this"],
-            f"{name}_load_ratio": paired,
-        }
-    )
-    print(
-        f"{name:8} load median: baseline {medians['baseline']:.2f} s, this {medians['this']:.2f} s;"
-        f" median per-round ratio this/baseline {paired:.2f} ({rounds} rounds)"
-    )
+    results.update({f"{name}_load_{key}": value for key, value in figures.items()})
 
 
 def _driver_info() -> str:
