@@ -452,6 +452,7 @@ def _decode(data: bytes, label: str, table: str | None, report: Report) -> str |
 #: Control characters that may not appear in bundle text (tab and line breaks may; a
 #: lone CR is not a line break here). NUL is reported separately.
 _CONTROL_TEXT = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
+_CONTROL_QUICK = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 #: The same, written as JSON string escapes (an odd number of backslashes before it).
 _CONTROL_JSON = re.compile(
     r"(?<!\\)(?:\\\\)*\\(?:u00(?:0[0-8bcefBCEF]|1[0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])|[bf])"
@@ -461,7 +462,17 @@ _CONTROL_JSON = re.compile(
 def _control_characters(
     text: str, pattern: re.Pattern, label: str, table: str | None, report: Report
 ) -> None:
-    """Report the lines of ``text`` holding control characters (first ten lines)."""
+    """Report the lines of ``text`` holding control characters (first ten lines).
+
+    Quick checks first (one character-class scan, substring counts): almost no text
+    has any, and the full pattern (lone CRs, escapes) costs several times more.
+    """
+    if pattern is _CONTROL_TEXT:
+        lone_cr = "\r" in text and text.count("\r") != text.count("\r\n")
+        if not lone_cr and _CONTROL_QUICK.search(text) is None:
+            return
+    elif not any(marker in text for marker in ("\\u00", "\\b", "\\f")):
+        return
     lines: dict[int, str] = {}
     for m in pattern.finditer(text):
         line = text.count("\n", 0, m.start()) + 1
