@@ -188,6 +188,8 @@ class CypherStore:
     target: str = ""
     read_only: bool = False
     batch_size: int = 10_000
+    #: True once this store object found its last load finished (checked once).
+    _load_checked: bool = False
 
     # -- primitives each backend implements ---------------------------------------
     def query(
@@ -252,7 +254,7 @@ class CypherStore:
 
     def _require_finished_load(self) -> None:
         """Refuse (StoreError) to work on a store whose last load did not finish."""
-        if getattr(self, "_load_checked", False):
+        if self._load_checked:
             return
         problem = self._unfinished_load()
         if problem:
