@@ -15,14 +15,16 @@ The figures are wall-clock on whatever machine runs this, so they are noisy on a
 machine; the script prints them with the ratio to each target and never fails on speed.
 
 Baseline (``--baseline REPO``, e.g. /work/wt/base, a checkout with its own .venv): the
-bundle is written once as CSV, then loaded into a fresh Ladybug store alternately by the
-baseline's code and by this code, each in its own process (``--baseline-rounds`` times
-each), and the medians and their ratio are printed: the cost of all-or-nothing loads
-(one transaction) measured in the same run, on the same machine load.
+bundle is written once as CSV, then loaded into a fresh Ladybug store (and, unless
+``--no-neo4j``, into the wiped Neo4j database) alternately by the baseline's code and by
+this code, each in its own process (``--baseline-rounds`` times each), and the medians
+and their ratio are printed: the cost of all-or-nothing loads (Ladybug: one
+transaction; Neo4j: the load marker) measured in the same run, on the same machine load.
 
 Usage:
     python benchmarks/bench_store.py                       # both stores, 46k / 500k
-    python benchmarks/bench_store.py --no-neo4j --baseline /work/wt/base
+    python benchmarks/bench_store.py --no-neo4j --baseline /work/wt/base --baseline-only
+    python benchmarks/bench_store.py --baseline /work/wt/base --baseline-only  # + Neo4j
     python benchmarks/bench_store.py --orgs 5000 --ties 50000 --no-neo4j
     python benchmarks/bench_store.py --neo4j-uri bolt://127.0.0.1:7687 --json out.json
 
@@ -151,51 +153,40 @@ with open_store(sys.argv[2]) as store:
     store.load(bundle)
     seconds = time.perf_counter() - started
     orgs = store.counts()["Organisation"]
+assert orgs == len(bundle.organisations), orgs
 print(json.dumps({"seconds": seconds, "orgs": orgs}))
 """
 
 
-def bench_baseline(bundle, baseline: Path, rounds: int, results: dict) -> None:
-    """Ladybug load time: baseline code vs this code, alternating processes (medians)."""
-    import subprocess
+def bench_baseline(
+    bundle, baseline: Path, rounds: int, results: dict, neo4j_uri: str | None = None
+) -> None:
+    """Load time, baseline code vs this code, in alternating processes (baseline.py).
+
+    Into a fresh Ladybug store each time, or (``neo4j_uri``) into the wiped Neo4j
+    database (the same server for both, so only the client code differs).
+    """
+    from baseline import alternate
 
     from graphtwin.ingest.writer import write_bundle
 
-    pythons = {"baseline": baseline / ".venv" / "bin" / "python", "this": Path(sys.executable)}
+    name = "neo4j" if neo4j_uri else "ladybug"
     folder = Path(tempfile.mkdtemp(prefix="graphtwin-bench-base-"))
+
+    def target(code: str, i: int) -> list[str]:
+        if neo4j_uri:
+            wipe_neo4j(neo4j_uri)
+            return [neo4j_uri]
+        return [str(folder / f"{code}-{i}.db")]
+
     try:
         write_bundle(bundle, folder / "bundle")
-        runs: dict[str, list[float]] = {name: [] for name in pythons}
-        for i in range(rounds):
-            for name, python in pythons.items():
-                db = folder / f"{name}-{i}.db"
-                out = subprocess.run(
-                    [str(python), "-c", _LOAD_ONE, str(folder / "bundle"), str(db)],
-                    capture_output=True,
-                    text=True,
-                    check=True,
-                    env={**os.environ, "OMP_NUM_THREADS": "1"},
-                )
-                figures = json.loads(out.stdout.strip().splitlines()[-1])
-                assert figures["orgs"] == len(bundle.organisations), figures
-                runs[name].append(figures["seconds"])
-                print(f"ladybug  load ({name:8}) {figures['seconds']:8.2f} s")
-                shutil.rmtree(db, ignore_errors=True)
-                if db.exists():
-                    db.unlink()
+        figures = alternate(
+            _LOAD_ONE, [str(folder / "bundle")], baseline, rounds, f"{name:8} load", target
+        )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    medians = {name: statistics.median(r) for name, r in runs.items()}
-    ratio = medians["this"] / medians["baseline"]
-    results.update(
-        ladybug_baseline_load_s=medians["baseline"],
-        ladybug_this_load_s=medians["this"],
-        ladybug_load_ratio=ratio,
-    )
-    print(
-        f"ladybug  load median: baseline {medians['baseline']:.2f} s, this {medians['this']:.2f} s"
-        f" (ratio {ratio:.2f}, {rounds} alternating runs each)"
-    )
+    results.update({f"{name}_load_{key}": value for key, value in figures.items()})
 
 
 def _driver_info() -> str:
@@ -257,6 +248,10 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.baseline:
         bench_baseline(bundle, args.baseline, args.baseline_rounds, results)
+        if not args.no_neo4j:
+            bench_baseline(
+                bundle, args.baseline, args.baseline_rounds, results, neo4j_uri=args.neo4j_uri
+            )
     folder = Path(tempfile.mkdtemp(prefix="graphtwin-bench-"))
     try:
         if not args.baseline_only:

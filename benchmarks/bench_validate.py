@@ -5,9 +5,15 @@ with --json, as one JSON file too), then times :func:`graphtwin.ingest.read_bund
 ``--repeat`` times and prints the best and median wall times, rows per second, and the
 split between reading the CSV (bundle.py) and checking the values (validate.py).
 
+With ``--baseline REPO`` (a checkout with its own .venv, e.g. /work/wt/base) it also
+times read_bundle of the same folder with the baseline's code and this code in
+alternating processes (benchmarks/baseline.py) and prints the ratio: the cost of the
+input checks added since (control characters, NFC ids, ASCII digits, size caps).
+
 \b
     python benchmarks/bench_validate.py                 # 46,000 / 500,000, seed 1
     python benchmarks/bench_validate.py --orgs 5000 --ties 50000 --repeat 5
+    python benchmarks/bench_validate.py --baseline /work/wt/base --repeat 1
 """
 
 from __future__ import annotations
@@ -55,6 +61,16 @@ def _read_only(path: Path) -> int:
         gc.enable()
 
 
+#: Run by each process of the baseline comparison: time read_bundle of a folder.
+_READ_ONE = """
+import json, sys, time
+from graphtwin.ingest import read_bundle
+started = time.perf_counter()
+bundle = read_bundle(sys.argv[1])
+print(json.dumps({"seconds": time.perf_counter() - started, "ties": len(bundle.ties)}))
+"""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Time read_bundle on a generated bundle.")
     parser.add_argument("--orgs", type=int, default=46_000)
@@ -62,6 +78,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", action="store_true", help="also time the JSON form")
+    parser.add_argument("--baseline", type=Path, help="compare with this checkout's code")
+    parser.add_argument("--baseline-rounds", type=int, default=3)
     args = parser.parse_args()
 
     t0 = time.perf_counter()
@@ -92,6 +110,11 @@ def main() -> None:
             f"  reading CSV only: {min(read_times):.2f} s ({share:.0%}); "
             f"checking values: {best - min(read_times):.2f} s ({1 - share:.0%})"
         )
+
+        if args.baseline:
+            from baseline import alternate
+
+            alternate(_READ_ONE, [str(folder)], args.baseline, args.baseline_rounds, "read_bundle")
 
         if args.json:
             doc = {

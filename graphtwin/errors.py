@@ -16,7 +16,8 @@ class ValidationFailed(GraphtwinError):
     def __init__(self, problems: list[str], warnings: list[str] | None = None):
         self.problems = problems
         self.warnings = warnings or []
-        super().__init__(f"{len(problems)} problem(s) found; nothing was written")
+        n = len(problems)
+        super().__init__(f"{n} problem{'' if n == 1 else 's'} found; nothing was written")
 
 
 class StoreError(GraphtwinError):

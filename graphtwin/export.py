@@ -57,6 +57,7 @@ from xml.sax.saxutils import escape, quoteattr
 import igraph as ig
 
 from graphtwin.errors import GraphtwinError
+from graphtwin.escaping import csv_safe_text
 from graphtwin.model import REL_TYPES
 
 #: Organisation properties that the projection leaves out and the exports carry.
@@ -105,8 +106,14 @@ def with_details(g: ig.Graph, store: Any) -> ig.Graph:
     return h
 
 
-def write_csv(g: ig.Graph, folder: Path) -> list[Path]:
-    """nodes.csv (one row per organisation) and edges.csv (source, target, tie attributes)."""
+def write_csv(g: ig.Graph, folder: Path, safe: bool = True) -> list[Path]:
+    """nodes.csv (one row per organisation) and edges.csv (source, target, tie attributes).
+
+    ``safe``: text cells that a spreadsheet would run as a formula (starting with ``=``,
+    ``+``, ``-``, ``@``, tab or CR) get a leading apostrophe (graphtwin.escaping); numbers
+    stay numbers. ``safe=False`` (``--raw-csv``) writes cells exactly as stored.
+    """
+    cell = _csv_cell if safe else _raw_csv_cell
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     vattrs = g.vs.attributes()
@@ -117,7 +124,7 @@ def write_csv(g: ig.Graph, folder: Path) -> list[Path]:
         w = csv.writer(fh)
         w.writerow(vattrs)
         for row in zip(*(g.vs[a] for a in vattrs), strict=True):
-            w.writerow([_csv_cell(v) for v in row])
+            w.writerow([cell(v) for v in row])
 
     def write_edges(_g: ig.Graph, fh: IO[str]) -> None:
         w = csv.writer(fh)
@@ -125,7 +132,7 @@ def write_csv(g: ig.Graph, folder: Path) -> list[Path]:
         ids = g.vs["id"]
         for e in g.es:
             s, t = _endpoints(e, ids)
-            w.writerow([_csv_cell(s), _csv_cell(t), *(_csv_cell(e[a]) for a in eattrs)])
+            w.writerow([cell(s), cell(t), *(cell(e[a]) for a in eattrs)])
 
     _write_atomic(g, nodes, write_nodes, newline="")
     _write_atomic(g, edges, write_edges, newline="")
@@ -398,7 +405,14 @@ def _text(value: Any, typ: str) -> str:
 
 
 def _csv_cell(value: Any) -> Any:
-    """One CSV cell: "" for a missing value, lists joined with ``;``."""
+    """One CSV cell: "" for a missing value, lists joined with ``;``, formula-like text
+    neutralised (numbers, negative ones too, stay numbers)."""
+    flat = _raw_csv_cell(value)
+    return csv_safe_text(flat) if isinstance(flat, str) else flat
+
+
+def _raw_csv_cell(value: Any) -> Any:
+    """One CSV cell as stored: "" for a missing value, lists joined with ``;``."""
     return "" if value is None else _flat(value)
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from graphtwin.cli.output import render
+from graphtwin.cli.output import render, terminal_safe
 
 if TYPE_CHECKING:
     from graphtwin.store import GraphStore
@@ -17,13 +17,43 @@ if TYPE_CHECKING:
 #: A decorated command function (click option decorators return it unchanged in type).
 F = TypeVar("F", bound=Callable[..., Any])
 
-format_option = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default=None,
-    help="Output format (default: the global --format, else table).",
-)
+
+def _remember(name: str) -> Callable[[click.Context, click.Parameter, bool], None]:
+    """A flag callback that records the flag in ctx.obj (for --excel and --raw-csv)."""
+
+    def callback(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+        if value:
+            ctx.ensure_object(dict)[name] = True
+
+    return callback
+
+
+def format_option(f: F) -> F:
+    """``--format`` plus ``--excel`` and ``--raw-csv`` (CSV safety, see cli/output.py)."""
+    f = click.option(
+        "--raw-csv",
+        is_flag=True,
+        expose_value=False,
+        callback=_remember("raw_csv"),
+        help="CSV cells exactly as stored: no apostrophe before text starting with "
+        "= + - @ (which protects spreadsheets); for machine pipelines.",
+    )(f)
+    f = click.option(
+        "--excel",
+        is_flag=True,
+        expose_value=False,
+        callback=_remember("excel"),
+        help="CSV for Excel: UTF-8 with a byte order mark (implies --format csv).",
+    )(f)
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "csv", "json"]),
+        default=None,
+        help="Output format (default: the global --format, else table).",
+    )(f)
+
+
 tie_kind_option = click.option(
     "--tie-kind",
     "tie_kinds",
@@ -136,7 +166,9 @@ def output_option(help: str, *, stdout: bool = False, **path: bool) -> Callable[
 
 
 def output_format(ctx: click.Context, fmt: str | None) -> str:
-    """The per-command --format if given, else the global one."""
+    """The per-command --format if given, else the global one; ``excel`` for --excel."""
+    if (ctx.obj or {}).get("excel"):
+        return "excel"
     return fmt or (ctx.obj or {}).get("fmt", "table")
 
 
@@ -161,7 +193,7 @@ def is_quiet(ctx: click.Context) -> bool:
 def note(ctx: click.Context, message: str) -> None:
     """A human note on stderr (suppressed by --quiet)."""
     if not is_quiet(ctx):
-        click.echo(message, err=True)
+        click.echo(terminal_safe(message), err=True)
 
 
 def emit(
@@ -188,7 +220,7 @@ def emit_data(
     out = output_format(ctx, fmt)
     if out == "table":
         return False
-    click.echo(render(rows, out, columns))
+    click.echo(render(rows, out, columns, csv_safe=not (ctx.obj or {}).get("raw_csv")))
     return True
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from graphtwin.errors import ValidationFailed
+from graphtwin.escaping import terminal_safe
 
 
 def _plural(n: int, word: str) -> str:
@@ -37,14 +38,14 @@ def validate(path: str) -> None:
         bundle = read_bundle(path)
     except ValidationFailed as exc:
         for line in exc.problems:
-            click.echo(line, err=True)
+            click.echo(terminal_safe(line), err=True)
         for line in exc.warnings:
-            click.echo(line, err=True)
+            click.echo(terminal_safe(line), err=True)
         counts = _plural(len(exc.problems), "problem")
         if exc.warnings:
             counts += f" and {_plural(len(exc.warnings), 'warning')}"
-        click.echo(f"{path}: {counts}; the bundle is not valid", err=True)
+        click.echo(f"{terminal_safe(path)}: {counts}; the bundle is not valid", err=True)
         raise SystemExit(1) from None
     for line in bundle.warnings:
-        click.echo(line, err=True)
+        click.echo(terminal_safe(line), err=True)
     click.echo(bundle.summary())

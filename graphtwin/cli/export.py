@@ -20,8 +20,14 @@ from graphtwin.cli.common import STDOUT, note, open_target, output_option, proje
     "csv: nodes.csv and edges.csv in a folder.",
 )
 @output_option("Output file (graphml, gexf) or folder (csv).", stdout=True)
+@click.option(
+    "--raw-csv",
+    is_flag=True,
+    help="csv: cells exactly as stored: no apostrophe before text starting with "
+    "= + - @ (which protects spreadsheets); for machine pipelines.",
+)
 @click.pass_context
-def export(ctx: click.Context, fmt: str, output: Path) -> None:
+def export(ctx: click.Context, fmt: str, output: Path, raw_csv: bool) -> None:
     """Export the organisation graph of the store, with written-back scores.
 
     Every attribute is kept: organisation fields and ids (as node ids), all gt_* scores,
@@ -43,7 +49,11 @@ def export(ctx: click.Context, fmt: str, output: Path) -> None:
         raise click.UsageError("csv writes two files (nodes.csv, edges.csv): give a folder")
     with open_target(ctx, read_only=True) as store:
         g = with_details(project(ctx, store), store)
-    writer = {"graphml": write_graphml, "gexf": write_gexf, "csv": write_csv}[fmt]
+    writer = {
+        "graphml": write_graphml,
+        "gexf": write_gexf,
+        "csv": lambda g, out: write_csv(g, out, safe=not raw_csv),
+    }[fmt]
     if str(output) == STDOUT:
         writer(g, sys.stdout)
     else:

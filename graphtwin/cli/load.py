@@ -6,6 +6,7 @@ import click
 
 from graphtwin.cli.common import emit, format_option, is_quiet, note, open_target
 from graphtwin.errors import ValidationFailed
+from graphtwin.escaping import terminal_safe
 
 
 @click.command(
@@ -15,21 +16,26 @@ from graphtwin.errors import ValidationFailed
         "  graphtwin load my-bundle/                        # into ./graphtwin.db (Ladybug)\n"
         "  graphtwin --db data/twins.db load my-bundle.zip\n"
         "  graphtwin --db bolt://127.0.0.1:7687 load my-bundle.json\n"
-        "  graphtwin load second-bundle/ --format json      # created/updated as JSON"
+        "  graphtwin load second-bundle/ --format json      # created/updated as JSON\n"
+        "  cat bundle.json | graphtwin load -               # a JSON bundle from stdin"
     )
 )
 @click.argument("path", type=click.Path(path_type=str))
 @format_option
 @click.pass_context
 def load(ctx: click.Context, path: str, fmt: str | None) -> None:
-    """Validate the bundle at PATH, then load it into the store given by --db.
+    """Validate the bundle at PATH (- for a JSON bundle on stdin), then load it.
 
     Nothing is written unless the whole bundle is valid (every problem is listed on
     stderr, exit 1). Loading is an idempotent upsert: new organisations, cities,
     sectors and ties are created, changed values are updated, values missing from the
     bundle keep what the store holds, and loading the same bundle again changes
-    nothing. Progress goes to stderr; the table of what was created and updated per
-    label / relationship type goes to stdout.
+    nothing. A load is all or nothing: LadybugDB loads in one transaction (killed or
+    failed: the store is as before); on Neo4j an unfinished load is marked in the
+    graph and every command refuses the store until the load is run again. Input
+    files over 1024 MB are refused (GRAPHTWIN_MAX_INPUT_MB changes the limit).
+    Progress goes to stderr; the table of what was created and updated per label /
+    relationship type goes to stdout.
     """
     from graphtwin.ingest import read_bundle
     from graphtwin.progress import StderrProgress
@@ -38,8 +44,10 @@ def load(ctx: click.Context, path: str, fmt: str | None) -> None:
         bundle = read_bundle(path)
     except ValidationFailed as exc:
         for line in exc.problems:
-            click.echo(line, err=True)
-        click.echo(f"{path}: {len(exc.problems)} problem(s); nothing was written", err=True)
+            click.echo(terminal_safe(line), err=True)
+        n = len(exc.problems)
+        counts = f"{n} problem{'' if n == 1 else 's'}"
+        click.echo(f"{terminal_safe(path)}: {counts}; nothing was written", err=True)
         raise SystemExit(1) from None
     for line in bundle.warnings:
         note(ctx, line)

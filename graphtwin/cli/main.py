@@ -14,6 +14,7 @@ import sys
 import click
 
 from graphtwin import __version__
+from graphtwin.cli.output import terminal_safe
 from graphtwin.errors import GraphtwinError
 
 #: command name -> "module:attribute"; one module per command family.
@@ -161,7 +162,7 @@ def main(argv: list[str] | None = None) -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except GraphtwinError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"error: {terminal_safe(str(exc))}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)

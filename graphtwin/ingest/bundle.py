@@ -34,10 +34,15 @@ import csv
 import io
 import json
 import os
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+
+from graphtwin.errors import GraphtwinError
+from graphtwin.escaping import terminal_safe
+from graphtwin.ingest.files import read_member, read_regular, read_stdin
 
 #: The files of a bundle, in the order problems are reported.
 BUNDLE_FILES: tuple[str, ...] = ("organisations", "ties", "cities", "sectors")
@@ -108,10 +113,13 @@ _ORDER = {name: i for i, name in enumerate(BUNDLE_FILES)}
 def quoted(value: object, limit: int = 80) -> str:
     """``value`` in single quotes for a message, shortened to ``limit`` characters.
 
-    >>> quoted("Gwangju"), quoted("x" * 100, limit=10)
-    ("'Gwangju'", "'xxxxxxxxx…' (100 characters)")
+    Control characters are shown escaped (graphtwin.escaping.terminal_safe), so that a
+    message about a bad value never sends that value raw to the terminal.
+
+    >>> quoted("Gwangju"), quoted("x" * 100, limit=10), quoted("a\x1bb")
+    ("'Gwangju'", "'xxxxxxxxx…' (100 characters)", "'a\\\\x1bb'")
     """
-    text = str(value)
+    text = terminal_safe(str(value))
     if len(text) <= limit:
         return f"'{text}'"
     return f"'{text[: limit - 1]}…' ({len(text)} characters)"
@@ -205,18 +213,22 @@ def read_raw(path: str | os.PathLike[str]) -> RawBundle:
     Never raises for bad input: every problem is in the returned ``report``.
     """
     label = os.fspath(path)
+    if label == "-":
+        label = "<stdin>"
     report = Report()
     raw = RawBundle(origin=label, tables={}, report=report)
     p = Path(path)
     try:
-        if not p.exists():
+        if label == "<stdin>":
+            _read_json(read_stdin(), label, raw)
+        elif not p.exists():
             report.error(None, 0, f"{label}: path does not exist")
         elif p.is_dir():
             _read_folder(p, label, raw)
         elif p.suffix.lower() == ".zip":
             _read_zip(p, label, raw)
         elif p.suffix.lower() == ".json":
-            _read_json(p.read_bytes(), label, raw)
+            _read_json(read_regular(p), label, raw)
         elif p.suffix.lower() == ".csv":
             report.error(
                 None,
@@ -228,6 +240,8 @@ def read_raw(path: str | os.PathLike[str]) -> RawBundle:
             report.error(
                 None, 0, f"{label}: not a bundle; expected a folder, a .zip or a .json file"
             )
+    except GraphtwinError as exc:  # not a regular file, over the size cap
+        report.error(None, 0, str(exc))
     except OSError as exc:
         name = exc.filename if isinstance(exc.filename, str) else label
         report.error(None, 0, f"{name}: cannot read ({exc.strerror or exc})")
@@ -300,7 +314,10 @@ def _read_folder(folder: Path, label: str, raw: RawBundle) -> None:
             raw.report.error(table, 0, f"{join(name)}: is a folder, not a CSV file")
             continue
         try:
-            data = path.read_bytes()
+            data = read_regular(path, inside=folder)
+        except GraphtwinError as exc:
+            raw.report.error(table, 0, f"{join(name)}: {str(exc).split(': ', 1)[-1]}")
+            continue
         except OSError as exc:
             raw.report.error(table, 0, f"{join(name)}: cannot read ({exc.strerror or exc})")
             continue
@@ -309,7 +326,7 @@ def _read_folder(folder: Path, label: str, raw: RawBundle) -> None:
 
 def _read_zip(path: Path, label: str, raw: RawBundle) -> None:
     try:
-        zf = zipfile.ZipFile(path)
+        zf = zipfile.ZipFile(io.BytesIO(read_regular(path)))
     except zipfile.BadZipFile as exc:
         raw.report.error(None, 0, f"{label}: not a valid zip archive ({exc})")
         return
@@ -354,7 +371,10 @@ def _read_zip(path: Path, label: str, raw: RawBundle) -> None:
 
         for table, name in _pick_files(inside, label, join, raw).items():
             try:
-                data = zf.read(name)
+                data = read_member(zf, name, join(name))
+            except GraphtwinError as exc:
+                raw.report.error(table, 0, str(exc))
+                continue
             except (zipfile.BadZipFile, RuntimeError, OSError, ValueError) as exc:
                 raw.report.error(table, 0, f"{join(name)}: cannot read from the archive ({exc})")
                 continue
@@ -401,9 +421,12 @@ def _decode(data: bytes, label: str, table: str | None, report: Report) -> str |
             )
         data = data.replace(b"\x00", b"")
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    else:
+        _control_characters(text, _CONTROL_TEXT, label, table, report)
+        return text
     bad = []
     for number, line in enumerate(data.split(b"\n"), start=1):
         try:
@@ -424,6 +447,56 @@ def _decode(data: bytes, label: str, table: str | None, report: Report) -> str |
             f"{label}: {len(bad) - _MAX_ENCODING_LINES} more lines with invalid UTF-8",
         )
     return data.decode("utf-8", errors="replace")
+
+
+#: Control characters that may not appear in bundle text (tab and line breaks may; a
+#: lone CR is not a line break here). NUL is reported separately.
+_CONTROL_TEXT = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
+_CONTROL_QUICK = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: The same, written as JSON string escapes (an odd number of backslashes before it).
+_CONTROL_JSON = re.compile(
+    r"(?<!\\)(?:\\\\)*\\(?:u00(?:0[0-8bcefBCEF]|1[0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])|[bf])"
+)
+
+
+def _control_characters(
+    text: str, pattern: re.Pattern, label: str, table: str | None, report: Report
+) -> None:
+    """Report the lines of ``text`` holding control characters (first ten lines).
+
+    Quick checks first (one character-class scan, substring counts): almost no text
+    has any, and the full pattern (lone CRs, escapes) costs several times more.
+    """
+    if pattern is _CONTROL_TEXT:
+        lone_cr = "\r" in text and text.count("\r") != text.count("\r\n")
+        if not lone_cr and _CONTROL_QUICK.search(text) is None:
+            return
+    elif not any(marker in text for marker in ("\\u00", "\\b", "\\f")):
+        return
+    lines: dict[int, str] = {}
+    for m in pattern.finditer(text):
+        line = text.count("\n", 0, m.start()) + 1
+        lines.setdefault(line, m[0])
+        if len(lines) > _MAX_ENCODING_LINES:
+            break
+    for n, found in list(lines.items())[:_MAX_ENCODING_LINES]:
+        report.error(
+            table,
+            n,
+            f"{label}:{n}: control character U+{_code(found):04X} in the text (only tabs and line "
+            "breaks may appear in values); remove it",
+        )
+    if len(lines) > _MAX_ENCODING_LINES:
+        report.error(table, n, f"{label}: more lines with control characters")
+
+
+def _code(found: str) -> int:
+    """The code point of a control character, or of its JSON escape (``\\u001b``)."""
+    if len(found) == 1:
+        return ord(found)
+    if found[-2] == "\\":
+        return {"b": 8, "f": 12}[found[-1]]
+    return int(found[-4:], 16)
 
 
 def _usable_header(table: str, columns: list[str], t: RawTable, header_line: int) -> bool:
@@ -660,8 +733,10 @@ def _read_json(data: bytes, label: str, raw: RawBundle) -> None:
     if not text.strip():
         report.error(None, 0, f"{label}: file is empty; expected a JSON object")
         return
+    _control_characters(text, _CONTROL_JSON, label, None, report)
+    duplicates: list[str] = []
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, object_pairs_hook=lambda pairs: _object(pairs, duplicates))
     except json.JSONDecodeError as exc:
         report.error(
             None, 0, f"{label}:{exc.lineno}: not valid JSON: {exc.msg} (column {exc.colno})"
@@ -673,6 +748,13 @@ def _read_json(data: bytes, label: str, raw: RawBundle) -> None:
     except ValueError as exc:  # e.g. an integer literal of more than 4300 digits
         report.error(None, 0, f"{label}: not valid JSON: {exc}")
         return
+    for key in dict.fromkeys(duplicates):
+        report.error(
+            None,
+            0,
+            f"{label}: duplicate key {quoted(key)} in a JSON object (JSON readers keep only "
+            "one of them, silently); remove the other",
+        )
     if not isinstance(doc, dict):
         report.error(
             None,
@@ -689,6 +771,16 @@ def _read_json(data: bytes, label: str, raw: RawBundle) -> None:
     for table in BUNDLE_FILES:
         if table in doc:
             _json_table(table, doc[table], label, raw)
+
+
+def _object(pairs: list[tuple[str, object]], duplicates: list[str]) -> dict[str, object]:
+    """A JSON object as a dict, noting keys that appear twice in it."""
+    out: dict[str, object] = {}
+    for key, value in pairs:
+        if key in out:
+            duplicates.append(key)
+        out[key] = value
+    return out
 
 
 def _json_table(table: str, items: object, label: str, raw: RawBundle) -> None:

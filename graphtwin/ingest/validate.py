@@ -35,6 +35,7 @@ import gc
 import math
 import os
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -117,8 +118,12 @@ def parse_date(text: str) -> str | None:
 
     >>> parse_date(" 2021 "), parse_date("2022-03-31"), parse_date("2022-02-30")
     ('2021', '2022-03-31', None)
+    >>> parse_date("２０２０"), parse_date("٢٠٢٠")
+    (None, None)
     """
     s = text.strip()
+    if not s.isascii():  # only ASCII digits: "２０２０" and "²⁰²¹" are not years
+        return None
     if len(s) == 4 and s.isdigit() and s != "0000":
         return s
     if len(s) == 10 and s[4] == "-" and s[7] == "-" and s.replace("-", "").isdigit():
@@ -138,7 +143,15 @@ def _before(end: str, start: str) -> bool:
 
 
 def _whole_number(text: str) -> int | None:
-    """``text`` as an int if it is a whole number (``1998``, ``1998.0``), else None."""
+    """``text`` as an int if it is a whole number (``1998``, ``1998.0``), else None.
+
+    ASCII digits only (Python's int() also takes "٣" and "1_0").
+
+    >>> _whole_number("1998"), _whole_number("1998.0"), _whole_number("1_0"), _whole_number("٣")
+    (1998, 1998, None, None)
+    """
+    if not text.isascii() or "_" in text:
+        return None
     try:
         return int(text)
     except ValueError:
@@ -148,7 +161,9 @@ def _whole_number(text: str) -> int | None:
 
 
 def _number(text: str) -> float | None:
-    """``text`` as a finite float, else None."""
+    """``text`` as a finite float written in ASCII (no "1_0", no "٣"), else None."""
+    if not text.isascii() or "_" in text:
+        return None
     try:
         value = float(text)
     except ValueError:
@@ -328,11 +343,14 @@ def _check_organisations(
         rows += 1
         ok = True
         oid = row[i_id].strip()
+        if not oid.isascii():
+            oid = unicodedata.normalize("NFC", oid)
         if not oid:
             _required(t, pos, "id")
             ok = False
         elif oid in ids:
-            t.error(pos, "id", f"duplicate id {quoted(oid)} ({_at(t, ids[oid])})")
+            same = "" if oid == row[i_id].strip() else " (the same id once Unicode-normalised)"
+            t.error(pos, "id", f"duplicate id {quoted(oid)}{same} ({_at(t, ids[oid])})")
             ok = False
         else:
             ids[oid] = pos
@@ -486,6 +504,12 @@ def _sector_ids(text: str, declared: dict[str, Sector], used: dict[str, Sector])
 # --------------------------------------------------------------------------------------
 
 
+def _normal_id(text: str) -> str:
+    """An id cell stripped and, if not ASCII, in Unicode NFC (one form per id)."""
+    text = text.strip()
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
 def _check_ties(t: RawTable, state: _State) -> list[Tie]:
     ix = t.index
     i_src, i_tgt, i_kind, i_weight = ix["source"], ix["target"], ix["kind"], ix["weight"]
@@ -505,13 +529,13 @@ def _check_ties(t: RawTable, state: _State) -> list[Tie]:
             # ends: look the cell up as it is first (the common case), strip only on a miss
             src = row[i_src]
             if src not in ids:
-                src = src.strip()
+                src = _normal_id(src)
                 if not src or (check_ids and src not in ids):
                     _bad_end(t, pos, "source", src, where_file)
                     ok = False
             tgt = row[i_tgt]
             if tgt not in ids:
-                tgt = tgt.strip()
+                tgt = _normal_id(tgt)
                 if not tgt or (check_ids and tgt not in ids):
                     _bad_end(t, pos, "target", tgt, where_file)
                     ok = False

@@ -13,6 +13,13 @@ A store is a context manager::
 
     with open_store("graphtwin.db") as store:
         print(store.counts()["Organisation"])
+
+Safety, the same on both stores: ``store.query(cypher)`` runs one statement that the
+allow-list of graphtwin.store.guard classifies as a read (``write=True`` for writes,
+``host_access=True`` as well for file, extension or database access); loads are all or
+nothing (Ladybug: one transaction; Neo4j: an unfinished load is marked in the graph and
+reads refuse the store until the load is run again); URIs are printed without their
+credentials (graphtwin.store.redact).
 """
 
 from __future__ import annotations

@@ -52,6 +52,16 @@ Binder = tuple[str, dict[str, Any], Callable[[str], str]]
 KILL_HOOK_ENV = "GRAPHTWIN_TEST_KILL_LOAD_AFTER"
 
 
+def _load_progress(progress: ProgressFn) -> ProgressFn:
+    """Progress over all writes of a load, labelled by the step under way; the last line
+    says "rows written" (the total covers every label and type, not the last one)."""
+
+    def report(done: int, total: int, label: str) -> None:
+        progress(done, total, "load: rows written" if done >= total else f"load: {label}")
+
+    return report
+
+
 def _with_kill_hook(progress: ProgressFn) -> ProgressFn:
     """``progress``, or (only when KILL_HOOK_ENV is set) one that kills the process."""
     after = os.environ.get(KILL_HOOK_ENV, "")
@@ -178,6 +188,8 @@ class CypherStore:
     target: str = ""
     read_only: bool = False
     batch_size: int = 10_000
+    #: True once this store object found its last load finished (checked once).
+    _load_checked: bool = False
 
     # -- primitives each backend implements ---------------------------------------
     def query(
@@ -242,7 +254,7 @@ class CypherStore:
 
     def _require_finished_load(self) -> None:
         """Refuse (StoreError) to work on a store whose last load did not finish."""
-        if getattr(self, "_load_checked", False):
+        if self._load_checked:
             return
         problem = self._unfinished_load()
         if problem:
@@ -359,7 +371,7 @@ class CypherStore:
         """
         self._check_writable()
         started = time.perf_counter()
-        progress = _with_kill_hook(progress or no_progress)
+        progress = _with_kill_hook(_load_progress(progress or no_progress))
         tables = bundle_tables(bundle)
         plan = plan_load(tables, self._existing_nodes, self._existing_rels)
         if plan.writes():

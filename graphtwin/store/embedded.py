@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -86,12 +87,36 @@ class LadybugStore(CypherStore):
                 "(graphtwin load PATH) or point --db / GRAPHTWIN_DB at one"
             )
         try:
-            self._db = ladybug.Database(str(self.path), read_only=read_only)
+            self._db = self._open_database(read_only)
             self._conn = ladybug.Connection(self._db)
         except RuntimeError as exc:
             raise StoreError(self._open_error(exc)) from exc
         if not read_only:
             self.ensure_schema()
+
+    def _open_database(self, read_only: bool, wait: float = 10.0):
+        """``ladybug.Database``; a read-only open waits out a checkpoint in progress.
+
+        Right after a load commits, Ladybug checkpoints; a read-only open meanwhile
+        fails with "checkpoint recovery is pending". If no process holds the database
+        (a checkpoint was interrupted, e.g. by kill -9), opening it read-write once
+        completes the recovery of committed data; otherwise retry for ``wait`` seconds.
+        """
+        import ladybug
+
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                return ladybug.Database(str(self.path), read_only=read_only)
+            except RuntimeError as exc:
+                if not read_only or "recovery is pending" not in str(exc):
+                    raise
+                if time.monotonic() > deadline:
+                    raise
+            with contextlib.suppress(RuntimeError):  # locked by the writer: wait
+                ladybug.Database(str(self.path)).close()
+                continue
+            time.sleep(0.2)
 
     def _open_error(self, exc: Exception) -> str:
         msg = str(exc)

@@ -34,6 +34,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import uuid
@@ -675,6 +676,14 @@ class Neo4jStore(CypherStore):
         self._empty = self._empty_types()
         try:
             report = super().load(bundle, progress)
+        except Exception as exc:
+            with contextlib.suppress(Exception):  # e.g. the server is gone: stays "running"
+                self._write(
+                    f"MATCH (m:{LOAD_MARKER} {{key: 'last', load_id: $id}}) "
+                    "SET m.status = 'failed', m.error = $error",
+                    {"id": load_id, "error": one_line(str(exc))[:300]},
+                )
+            raise
         finally:
             self._empty = frozenset()
         self._write(
@@ -687,13 +696,19 @@ class Neo4jStore(CypherStore):
     def _unfinished_load(self) -> str | None:
         _, rows = self._run(
             f"OPTIONAL MATCH (m:{LOAD_MARKER} {{key: 'last'}}) "
-            "RETURN m.status, m.load_id, m.started",
+            "RETURN m.status, m.load_id, m.started, m.error",
             None,
             read=True,
         )
-        status, load_id, started = rows[0] if rows else (None, None, None)
+        status, load_id, started, error = rows[0] if rows else (None, None, None, None)
         if status in (None, "finished"):
             return None
+        if status == "failed":
+            return (
+                f"the last load into {self.target} (load {load_id}, started {started} UTC) "
+                f"failed ({error}); the store may hold part of it: run the same "
+                "`graphtwin load` again to complete it"
+            )
         return (
             f"the last load into {self.target} (load {load_id}, started {started} UTC) has "
             "not finished: it is still running, or it was interrupted and the store may "

@@ -212,3 +212,31 @@ def test_case_cli_query_copy_refused_one_line(tmp_path) -> None:
     assert victim.read_text() == "id,name\nx,y\n"
     res = run(db, "query", "--allow-host-access", "RETURN 1")
     assert res.returncode == 2 and "--allow-host-access needs --write" in res.stderr
+
+
+def test_case_pending_checkpoint_recovered_by_read_only_open(tmp_path) -> None:
+    """A store left with "checkpoint recovery is pending" (what `query CHECKPOINT` did
+    to a read-only store before the guard) is readable again by read-only commands."""
+    import contextlib
+
+    import ladybug
+
+    from graphtwin.store import open_store
+    from tests.hardening.cli import run
+    from tests.integration.conftest import make_bundle
+
+    db = str(tmp_path / "g.db")
+    bundle = make_bundle()
+    with open_store(db) as s:
+        s.load(bundle)
+    raw = ladybug.Database(db, read_only=True)
+    conn = ladybug.Connection(raw)
+    with contextlib.suppress(RuntimeError):
+        conn.execute("CHECKPOINT")
+    conn.close()
+    raw.close()
+    with pytest.raises(RuntimeError, match="recovery is pending"):
+        ladybug.Database(db, read_only=True)
+    res = run(db, "query", "MATCH (o:Organisation) RETURN count(o) AS n", "--format", "csv")
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.split() == ["n", str(len(bundle.organisations))]

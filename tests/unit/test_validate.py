@@ -565,10 +565,10 @@ def test_unreadable_files_are_one_problem_each(tmp_path: Path, monkeypatch) -> N
     json_path = tmp_path / "b.json"
     json_path.write_text("{}", encoding="utf-8")
 
-    def deny(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied", str(self))
+    def deny(path: Path, *args, **kwargs) -> bytes:
+        raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(Path, "read_bytes", deny)
+    monkeypatch.setattr("graphtwin.ingest.bundle.read_regular", deny)
     assert problems_of(folder) == [f"{folder}/organisations.csv: cannot read (Permission denied)"]
     assert problems_of(json_path) == [f"{json_path}: cannot read (Permission denied)"]
 
