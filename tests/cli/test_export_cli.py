@@ -30,7 +30,13 @@ from lxml import etree
 
 from graphtwin.analysis.projection import graph_from_columns
 from graphtwin.export import ExportError, with_details, write_gexf, write_graphml
+from graphtwin.ingest import read_bundle
 from graphtwin.store import open_store
+
+#: The demo's ties, one per row of its ties.csv.
+DEMO_TIES = len(
+    read_bundle(Path(__file__).resolve().parents[2] / "graphtwin" / "data" / "demo").ties
+)
 
 GRAPHTWIN = str(Path(sys.executable).with_name("graphtwin"))
 XSD = Path(__file__).resolve().parents[1] / "data" / "xsd"
@@ -339,7 +345,7 @@ def test_gephi_opens_the_gexf_with_every_tie(demo: Path, gephi, projection: ig.G
     seen = gephi["net.gexf"]
     _check_nodes(seen, projection, _file_layout(nx.read_gexf(demo / "net.gexf")))
     edges = seen["edges"]
-    assert len(edges) == projection.ecount() == 71
+    assert len(edges) == projection.ecount() == DEMO_TIES
     ids = projection.vs["id"]
     want = Counter()
     for e in projection.es:
