@@ -544,7 +544,9 @@ def potential(
     cids = np.array(g.vs["city_id"], dtype=object)
     rows = np.flatnonzero(cids == ca)
     cols = np.flatnonzero(cids == cb)
-    top = max(1, min(top, len(rows) * len(cols)))  # bounded: never more than the pairs
+    # Bounded: never more than the pairs, and never more than MAX_TOP (memory and the
+    # explanations grow with N; nobody reads 10,000 introductions).
+    top = max(1, min(top, len(rows) * len(cols), MAX_TOP))
     if fixed_weights:
         df = _fixed_weight_potential(g, rows, cols, sector_id, kind_sel, top, cfg,
                                      chunk_elements, progress)  # fmt: skip
@@ -554,6 +556,9 @@ def potential(
     df.attrs.update(city_a=ca, city_b=cb, small=too_small(g))
     return df
 
+
+#: The most introductions one call ranks and explains (``--top`` is capped to it).
+MAX_TOP = 10_000
 
 #: Below these, ``potential`` says the network is too small to say much.
 SMALL_ORGS, SMALL_TIES = 30, 50

@@ -450,7 +450,7 @@ def _print_edges(ctx: click.Context, h: ig.Graph, top: int, out: str) -> None:
     if out != "table":
         rows = [{"type": "bridge_tie", **r} for r in _records(ties, tie_cols)]
         rows += [{"type": "articulation_point", **r} for r in _records(points, point_cols)]
-        click.echo(render(rows, out))
+        click.echo(render(rows, out, csv_safe=not (ctx.obj or {}).get("raw_csv")))
         return
     click.echo("Bridge ties (cut_off: organisations cut off if the tie ended)")
     click.echo(render(_records(ties, tie_cols[1:3] + tie_cols[4:]), "table"))

@@ -210,9 +210,11 @@ def potential(
       graphtwin potential Belfast Sejong --write-back   # then draw them with `map`
     """
     from graphtwin.analysis.config import load_config
+    from graphtwin.analysis.potential import MAX_TOP, write_back_rows
     from graphtwin.analysis.potential import potential as run
-    from graphtwin.analysis.potential import write_back_rows
 
+    if top > MAX_TOP:
+        note(ctx, f"--top {top:,} capped at {MAX_TOP:,}, the most introductions one call ranks")
     config = load_config(weights_file)
     with open_target(ctx, read_only=not write_back) as store:
         g = project(ctx, store)

@@ -155,6 +155,15 @@ def test_top_is_capped_to_the_candidates(homophily):
     assert len(df) == df.attrs["candidates"]
 
 
+def test_top_is_capped_to_max_top_whatever_is_asked(homophily, monkeypatch):
+    import graphtwin.analysis.potential as pot
+
+    monkeypatch.setattr(pot, "MAX_TOP", 7)
+    cities = sorted({c for c in homophily.vs["city_id"] if c})[:2]
+    df = potential(homophily, *cities, top=10**9, fixed_weights=True)
+    assert df.attrs["candidates"] > 7 and len(df) == 7
+
+
 def test_reweighted_metrics_equal_replicated_negatives():
     rng = np.random.default_rng(4)
     y = rng.random(200) < 0.2
