@@ -45,12 +45,26 @@ def _column(table: Mapping[str, Sequence[Any]], name: str, n: int, default: Any 
     return list(values)
 
 
+def _sorted_by_id(orgs: Mapping[str, Sequence[Any]]) -> Mapping[str, Sequence[Any]]:
+    """The organisation columns reordered by id (unchanged if already in order)."""
+    ids = list(orgs["id"])
+    order = sorted(range(len(ids)), key=ids.__getitem__)
+    if order == list(range(len(ids))):
+        return orgs
+    out: dict[str, list] = {}
+    for name, values in orgs.items():
+        col = list(values)
+        out[name] = [col[i] for i in order] if len(col) == len(ids) else col
+    return out
+
+
 def graph_from_columns(
     orgs: Mapping[str, Sequence[Any]],
     ties: Mapping[str, Sequence[Any]],
     cities: Mapping[str, Mapping[str, Any]] | None = None,
     sectors: Mapping[str, str] | None = None,
     weights: Mapping[str, float] | None = None,
+    canonical: bool = False,
 ) -> ig.Graph:
     """Build the analysis graph from column arrays (as returned by bulk store queries).
 
@@ -58,7 +72,15 @@ def graph_from_columns(
     ``sectors`` (lists), ``synthetic`` and ``gt_*`` columns. ``ties`` needs ``source``,
     ``target``, ``kind`` and may have ``weight``, ``start_year``, ``end_year``. Ties whose
     endpoints are not among ``orgs`` (filtered out) are dropped.
+
+    ``canonical``: organisations in id order and ties in (source, target, kind, start
+    year) order, whatever order they came in (the stores and :func:`graph_from_bundle`
+    ask for it), so every order-sensitive analysis (seeded community detection, sampled
+    pairs, fitted models) gives the same answer on LadybugDB, Neo4j and files. Without
+    it, the columns' own order is kept.
     """
+    if canonical:
+        orgs = _sorted_by_id(orgs)
     ids = list(orgs["id"])
     n = len(ids)
     g = ig.Graph(n=n, directed=False)
@@ -87,6 +109,11 @@ def graph_from_columns(
     si = id_index.get_indexer(src) if m else np.empty(0, dtype=np.int64)
     ti = id_index.get_indexer(dst) if m else np.empty(0, dtype=np.int64)
     kept = np.flatnonzero((si >= 0) & (ti >= 0))
+    if canonical and m:  # by endpoint positions (ids sorted), kind, start year
+        kind_code = pd.Categorical(pd.Series(_column(ties, "kind", m), dtype=object)).codes
+        start = pd.to_numeric(pd.Series(_column(ties, "start_year", m)), errors="coerce")
+        start = start.fillna(-1).to_numpy()
+        kept = kept[np.lexsort((start[kept], kind_code[kept], ti[kept], si[kept]))]
     g.add_edges(np.column_stack([si[kept], ti[kept]]).tolist())
 
     def pick(name: str) -> pd.Series:
@@ -172,6 +199,7 @@ def graph_from_bundle(bundle: Bundle, weights: Mapping[str, float] | None = None
         },
         sectors={s.id: s.name for s in bundle.sectors},
         weights=weights,
+        canonical=True,
     )
 
 

@@ -480,7 +480,11 @@ class CypherStore:
         }
         sectors = self._columns("MATCH (s:Sector)", [("id", "s.id"), ("name", "s.name")], {})
         return graph_from_columns(
-            orgs, ties, city_attrs, dict(zip(sectors["id"], sectors["name"], strict=True))
+            orgs,
+            ties,
+            city_attrs,
+            dict(zip(sectors["id"], sectors["name"], strict=True)),
+            canonical=True,  # the same graph whatever order the store returns rows in
         )
 
     # -- write-back ---------------------------------------------------------------
