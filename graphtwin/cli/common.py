@@ -110,9 +110,48 @@ def countries_option(
         multiple=True,
         metavar="CODES",
         default=tuple(default) if default else None,
-        show_default=",".join(default) if default else False,
+        show_default=bool(default),
         callback=check,
         help=f"{help} ISO codes, comma-separated or repeated (UK and EL read as GB and GR).",
+    )
+
+
+def split_cities(values: Sequence[str]) -> tuple[str, ...]:
+    """City names from repeated and comma-separated values; a two-letter part after a name
+    is that city's country, so ``"Belfast, GB"`` stays one city.
+
+    >>> split_cities(["Belfast,Sejong", " Busan, KR , Liverpool ", "Derry (GB)"])
+    ('Belfast', 'Sejong', 'Busan, KR', 'Liverpool', 'Derry (GB)')
+    """
+    cities: list[str] = []
+    for part in (p.strip() for v in values for p in str(v).split(",")):
+        if len(part) == 2 and part.isalpha() and cities and "," not in cities[-1]:
+            cities[-1] = f"{cities[-1]}, {part.upper()}"
+        elif part:
+            cities.append(part)
+    return tuple(cities)
+
+
+def cities_option(help: str, **attrs: Any) -> Callable[[F], F]:
+    """The one spelling of a list of cities: ``--cities Belfast,Sejong`` or repeated
+    ``--city Belfast --city Sejong`` (either name, in any mix), bound to ``cities`` as a
+    tuple of names as :func:`graphtwin.analysis.lookup.resolve_city` reads them (a name,
+    ``"Name, CC"``, ``"Name (CC)"`` or a city id); ``attrs`` go to click."""
+
+    def check(ctx: click.Context, param: click.Parameter, value: Sequence[str]) -> tuple:
+        flag = attrs.get("flag_value")
+        return tuple(v for v in value if v == flag) + split_cities([v for v in value if v != flag])
+
+    return click.option(
+        "--cities",
+        "--city",
+        "cities",
+        multiple=True,
+        metavar="NAMES",
+        callback=check,
+        help=f"{help} Comma-separated or repeated: --cities Belfast,Sejong or --city "
+        "Belfast --city Sejong; a name, 'Name (CC)' or a city id.",
+        **attrs,
     )
 
 

@@ -42,7 +42,7 @@ def generate(
     \b
     Examples:
       graphtwin generate --orgs 46000 --ties 500000 --seed 1 -o big-bundle/
-      graphtwin generate --orgs 500 --ties 3000 --seed 7 --country GB -o gb-only/
+      graphtwin generate --orgs 500 --ties 3000 --seed 7 --countries GB -o gb-only/
     """
     from graphtwin.ingest.synthetic import generate as generate_bundle
     from graphtwin.ingest.writer import write_bundle

@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING, Protocol
 
 import click
 
-from graphtwin.cli.common import force_option, note, option_group, output_option, progress_enabled
+from graphtwin.cli.common import (
+    countries_option,
+    force_option,
+    note,
+    option_group,
+    output_option,
+    progress_enabled,
+)
 from graphtwin.errors import GraphtwinError, ValidationFailed
 from graphtwin.model import Bundle
 
@@ -169,12 +176,8 @@ _since_option = click.option(
 _until_option = click.option(
     "--until", type=int, metavar="YEAR", help="Keep projects starting in or before YEAR."
 )
-_countries_option = click.option(
-    "--countries",
-    multiple=True,
-    metavar="CODES",
-    help="Keep projects with at least one organisation in these countries (ISO codes, "
-    "comma-separated or repeated; UK and EL are read as GB and GR).",
+_countries_option = countries_option(
+    "Keep projects with at least one organisation in these countries."
 )
 _other_countries_option = click.option(
     "--other-countries",
@@ -366,12 +369,7 @@ def gtr(
 )
 @click.option("--since", type=int, metavar="YEAR", help="Keep works published in or after YEAR.")
 @click.option("--until", type=int, metavar="YEAR", help="Keep works published in or before YEAR.")
-@click.option(
-    "--countries",
-    multiple=True,
-    metavar="CODES",
-    help="Keep works with at least one institution in these countries (ISO codes).",
-)
+@countries_option("Keep works with at least one institution in these countries.")
 @_other_countries_option
 @click.option(
     "--min-works",

@@ -1,9 +1,16 @@
-"""One spelling of a list of countries: ``--countries GB,KR`` or repeated, with the older
-documented spellings still accepted (``twins --countries GB KR``, ``generate --country GB
---country KR``), and UK read as GB."""
+"""One spelling of repeated options across commands, with the older documented spellings
+still accepted.
+
+Countries: ``--countries GB,KR`` or repeated, ``--country`` too, UK read as GB (twins,
+generate, centrality, import cordis/gtr/openalex; ``twins --countries GB KR`` as before).
+Cities: a pair is two arguments (bridges, potential, map: ``Belfast Sejong``); a list is
+``--cities A,B`` or repeated ``--city`` (centrality; map also takes its pair that way, as
+documented before); ``map --geo`` is the geographic view, a bare ``--cities`` still is."""
 
 from __future__ import annotations
 
+import csv
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +19,7 @@ import pytest
 
 GRAPHTWIN = str(Path(sys.executable).with_name("graphtwin"))
 SMALL = Path(__file__).resolve().parents[1] / "data" / "valid_small"
+CORDIS = Path(__file__).resolve().parents[1] / "data" / "cordis"
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -71,3 +79,131 @@ def test_generate_spellings_write_the_same_bundle(tmp_path: Path):
         outs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
     assert outs[0] == outs[1]
     assert b",KR," in outs[0]["organisations.csv"]
+
+
+# ------------------------------------------------------------------------------ cities
+
+
+def test_split_cities_keeps_a_country_with_its_city():
+    from graphtwin.cli.common import split_cities
+
+    assert split_cities(["Belfast,Sejong"]) == ("Belfast", "Sejong")
+    assert split_cities(["Belfast, gb , Sejong", "Busan (KR)"]) == (
+        "Belfast, GB",
+        "Sejong",
+        "Busan (KR)",
+    )
+    assert split_cities([" ", ","]) == ()
+
+
+def _centrality(folder: Path, *args: str) -> list[dict]:
+    r = run("-q", "centrality", "--metric", "degree", "--top", "0", *args, "--format", "json",
+            cwd=folder)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        ["--city", "Belfast", "--city", "Sejong"],  # the documented --city, repeated
+        ["--cities", "belfast, GB,sejong"],
+        ["--cities", "Belfast", "--city", "Sejong (KR)"],
+    ],
+)
+def test_centrality_city_spellings_list_the_same_rows(folder: Path, spelling: list[str]):
+    want = _centrality(folder, "--cities", "Belfast,Sejong")
+    assert {r["city"] for r in want} == {"Belfast", "Sejong"}
+    assert {r["id"] for r in want} == {"bel-uni", "bel-council", "bel-firm", "sej-city",
+                                       "sej-inst"}  # fmt: skip
+    assert _centrality(folder, *spelling) == want
+
+
+@pytest.mark.parametrize(
+    ("spelling", "want"),
+    [
+        (["--country", "kr"], {"KR"}),  # the documented --country
+        (["--countries", "KR"], {"KR"}),
+        (["--country", "UK"], {"GB"}),
+        (["--country", "GB", "--countries", "KR"], {"GB", "KR"}),
+        (["--countries", "uk,KR"], {"GB", "KR"}),
+    ],
+)
+def test_centrality_country_spellings(folder: Path, spelling: list[str], want: set[str]):
+    every = _centrality(folder)
+    got = _centrality(folder, *spelling)
+    assert {r["country"].upper() for r in got} == want
+    assert got == [r for r in every if r["country"].upper() in want]
+
+
+def test_centrality_cities_and_countries_combine_and_unknown_country_fails(folder: Path):
+    assert {r["id"] for r in _centrality(folder, "--cities", "Belfast,Sejong", "--country",
+            "KR")} == {"sej-city", "sej-inst"}  # fmt: skip
+    r = run("centrality", "--countries", "GB,ZZ", cwd=folder)
+    assert r.returncode == 1
+    assert r.stderr.strip().endswith("\nerror: no organisation in country ZZ; known: GB, KR")
+    assert "computed" not in r.stderr  # checked before the metrics are computed
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        ["--city", "Belfast", "--city", "Sejong"],  # documented before (README, docs/maps.md)
+        ["--cities", "Belfast,Sejong"],
+        ["--cities", "Belfast", "Sejong"],  # option then argument: still Belfast first
+    ],
+)
+def test_map_city_pair_spellings_write_the_same_page(folder: Path, spelling: list[str]):
+    want = run("-q", "map", "Belfast", "Sejong", "--no-bridges", "-o", "-", cwd=folder)
+    assert want.returncode == 0, want.stderr
+    assert '"view":"city-pair"' in want.stdout.replace(" ", "")
+    got = run("-q", "map", *spelling, "--no-bridges", "-o", "-", cwd=folder)
+    assert got.returncode == 0, got.stderr
+    assert got.stdout == want.stdout
+    swapped = run("-q", "map", "Sejong", "Belfast", "--no-bridges", "-o", "-", cwd=folder)
+    assert swapped.stdout != want.stdout  # the order is kept: A on the left
+
+
+@pytest.mark.parametrize("spelling", [["--cities"], ["--geo"]])
+def test_map_geographic_view_old_and_new_spelling(folder: Path, spelling: list[str]):
+    r = run("-q", "map", "-o", "-", *spelling, cwd=folder)
+    assert r.returncode == 0, r.stderr
+    assert '"view":"cities"' in r.stdout.replace(" ", "")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["Belfast"], "give exactly two cities, e.g. Belfast Sejong (got 1: Belfast)"),
+        (
+            ["--cities", "Belfast,Sejong,Busan"],
+            "give exactly two cities, e.g. Belfast Sejong (got 3: Belfast, Sejong, Busan)",
+        ),
+        (["Belfast", "Sejong", "--geo"], "choose one view: CITY_A CITY_B, --ego ID or --geo"),
+        (["--cities", "--ego", "bel-uni"], "choose one view"),
+    ],
+)
+def test_map_wrong_city_spellings_are_usage_errors(folder: Path, args: list[str], message: str):
+    r = run("map", "-o", "x.html", *args, cwd=folder)
+    assert r.returncode == 2
+    assert message in " ".join(r.stderr.split())
+    assert not (folder / "x.html").exists()
+
+
+# ---------------------------------------------------------------------- import countries
+
+
+def test_import_cordis_country_spellings_write_the_same_bundle(tmp_path: Path):
+    outs = []
+    for i, spelling in enumerate((["--countries", "KR"], ["--country", "kr"])):
+        out = tmp_path / f"b{i}"
+        r = run("-q", "import", "cordis", str(CORDIS), *spelling, "-o", str(out), cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+        assert "no organisation in --countries 3" in r.stdout
+        outs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
+    assert outs[0] == outs[1]
+    uk = run("-q", "import", "cordis", str(CORDIS), "--country", "UK", "--other-countries",
+             "drop", "-o", str(tmp_path / "uk"), cwd=tmp_path)  # fmt: skip
+    assert uk.returncode == 0, uk.stderr
+    with (tmp_path / "uk" / "organisations.csv").open(encoding="utf-8-sig") as f:
+        assert {row["country"] for row in csv.DictReader(f)} == {"GB"}
