@@ -340,7 +340,8 @@ def bridges(
     Gould–Fernandez brokerage z-scores, Burt's constraint and effective size, the
     participation coefficient and cut points are context columns: they never lift an
     organisation. Each listed organisation gets a one-line reason naming the A-side and
-    B-side organisations it links. See docs/metrics.md.
+    B-side organisations it links. A city is a name, 'Name (CC)' or a city id. See
+    docs/metrics.md.
 
     \b
     Examples:
@@ -356,7 +357,10 @@ def bridges(
     from graphtwin.analysis.projection import simple_view
 
     if len(cities) not in (0, 2):
-        raise click.UsageError("give two cities (CITY_A CITY_B) or none")
+        raise click.UsageError(
+            f"give two cities, e.g. Belfast Sejong, or none (got {len(cities)}: "
+            f"{', '.join(cities)})"
+        )
     pair = (cities[0], cities[1]) if cities else None
     weights = _weights(tie_weights)
     out = output_format(ctx, fmt)

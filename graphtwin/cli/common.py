@@ -174,6 +174,14 @@ def output_option(help: str, *, stdout: bool = False, **path: bool) -> Callable[
     )
 
 
+def bundle_output_option(f: F) -> F:
+    """``-o/--output`` of the commands that write a bundle folder (generate, import)."""
+    return output_option(
+        "Bundle folder to write (organisations.csv, ties.csv, cities.csv, sectors.csv).",
+        file_okay=False,
+    )(f)
+
+
 def output_format(ctx: click.Context, fmt: str | None) -> str:
     """The per-command --format if given, else the global one."""
     return fmt or (ctx.obj or {}).get("fmt", "table")

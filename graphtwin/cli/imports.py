@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Protocol
 import click
 
 from graphtwin.cli.common import (
+    bundle_output_option,
     countries_option,
     force_option,
     note,
     option_group,
-    output_option,
     progress_enabled,
 )
 from graphtwin.errors import GraphtwinError, ValidationFailed
@@ -48,9 +48,7 @@ def import_group() -> None:
 #: PATHS, -o/--output and --force: what every importer reads and writes.
 _input_output = option_group(
     click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path)),
-    output_option(
-        "Bundle folder to write (organisations.csv, ties.csv, cities.csv).", file_okay=False
-    ),
+    bundle_output_option,
     force_option,
 )
 
@@ -332,7 +330,7 @@ def gtr(
 
 @import_group.command("openalex")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@output_option("Bundle folder to write (organisations.csv, ties.csv, cities.csv).", file_okay=False)
+@bundle_output_option
 @force_option
 @click.option(
     "--institutions",
@@ -482,8 +480,7 @@ def _graph_command(fmt: str) -> click.Command:
 
     @click.command(fmt)
     @click.argument("path", type=click.Path(path_type=Path))
-    @output_option("Bundle folder to write (organisations.csv, ties.csv, cities.csv).",
-                   file_okay=False)  # fmt: skip
+    @bundle_output_option
     @force_option
     @click.option(
         "--map",

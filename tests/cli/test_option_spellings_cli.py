@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 
 GRAPHTWIN = str(Path(sys.executable).with_name("graphtwin"))
@@ -207,3 +208,60 @@ def test_import_cordis_country_spellings_write_the_same_bundle(tmp_path: Path):
     assert uk.returncode == 0, uk.stderr
     with (tmp_path / "uk" / "organisations.csv").open(encoding="utf-8-sig") as f:
         assert {row["country"] for row in csv.DictReader(f)} == {"GB"}
+
+
+def test_bridges_one_city_is_a_usage_error(folder: Path):
+    r = run("bridges", "Belfast", cwd=folder)
+    assert r.returncode == 2
+    assert "give two cities, e.g. Belfast Sejong, or none (got 1: Belfast)" in r.stderr
+
+
+# ------------------------------------------------------------------ every command, at once
+
+
+def _leaf_commands() -> dict[str, click.Command]:
+    from graphtwin.cli.main import cli
+
+    ctx = click.Context(cli)
+    out: dict[str, click.Command] = {}
+
+    def walk(cmd: click.Command, name: str) -> None:
+        if isinstance(cmd, click.Group):
+            for sub in cmd.list_commands(ctx):
+                walk(cmd.get_command(ctx, sub), f"{name} {sub}".strip())
+        else:
+            out[name] = cmd
+
+    walk(cli, "")
+    return out
+
+
+def test_every_command_spells_shared_options_one_way():
+    """Countries, cities, output and format have one spelling in every command."""
+    commands = _leaf_commands()
+    assert {"centrality", "map", "twins", "generate", "import cordis", "export"} <= set(commands)
+    seen: dict[str, set[str]] = {}
+    for name, cmd in commands.items():
+        for p in cmd.params:
+            if not isinstance(p, click.Option):
+                continue
+            opts = tuple(p.opts)
+            if p.name == "countries":
+                assert opts == ("--countries", "--country") and p.multiple, name
+            elif p.name == "cities":
+                assert opts == ("--cities", "--city") and p.multiple, name
+            elif p.name == "output" or "--output" in opts or "-o" in opts:
+                assert opts == ("-o", "--output"), name
+            elif p.name == "fmt":
+                assert opts == ("--format",), name
+            else:
+                assert not {"--country", "--city", "--countries", "--cities"} & set(opts), name
+            seen.setdefault(p.name, set()).add(name)
+    assert {"centrality", "twins", "generate", "import cordis", "import gtr",
+            "import openalex"} <= seen["countries"]  # fmt: skip
+    assert {"centrality", "map"} <= seen["cities"]
+    # every command that prints result rows takes --format table|csv|json
+    for name in ("backtest", "bridges", "centrality", "communities", "load", "potential",
+                 "queries", "query", "twins", "neo4j status"):  # fmt: skip
+        fmt = next(p for p in commands[name].params if p.name == "fmt")
+        assert list(fmt.type.choices) == ["table", "csv", "json"], name
