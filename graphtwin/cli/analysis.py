@@ -16,11 +16,13 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from graphtwin.cli.common import (
+    ChoiceList,
     F,
     cities_option,
     countries_option,
     emit,
     emit_data,
+    flatten_choices,
     format_option,
     is_quiet,
     note,
@@ -73,14 +75,14 @@ _sampling = option_group(
 
 
 def _graph_options(write_back_help: str) -> Callable[[F], F]:
-    """--tie-kind, --tie-weights, --write-back (with ``write_back_help``) and --format."""
+    """--tie-kinds, --tie-weights, --write-back (with ``write_back_help``) and --format."""
     return option_group(
         tie_kind_option, tie_weights_option, write_back_option(write_back_help), format_option
     )
 
 
 def _tie_kinds(values: Sequence[str]) -> list[str] | None:
-    """Canonical tie kinds from --tie-kind values, or a GraphtwinError listing the known ones."""
+    """Canonical tie kinds from --tie-kinds values, or a GraphtwinError listing the known ones."""
     if not values:
         return None
     from graphtwin.model import TIE_KINDS, canonical_tie_kind
@@ -97,7 +99,7 @@ def _tie_kinds(values: Sequence[str]) -> list[str] | None:
 
 
 def _project(ctx: click.Context, store: Any, tie_kinds: Sequence[str]) -> ig.Graph:
-    """A fresh projection with only the --tie-kind ties (all when none given)."""
+    """A fresh projection with only the --tie-kinds ties (all when none given)."""
     return project(ctx, store, tie_kinds=_tie_kinds(tie_kinds))
 
 
@@ -132,11 +134,14 @@ def _write_back(ctx: click.Context, store: Any, df: pd.DataFrame, columns: dict[
 
 @click.command("centrality")
 @click.option(
+    "--metrics",
     "--metric",
     "metrics",
     multiple=True,
-    type=click.Choice(METRICS),
-    help="Metric to compute (repeatable; default all). The first one orders the rows.",
+    type=ChoiceList(METRICS),
+    callback=flatten_choices,
+    help="Metrics to compute, comma-separated or repeated (default all); the first one "
+    "orders the rows.",
 )
 @top_option("Rows to list (0: all).")
 @cities_option("Only list organisations of these cities.")
@@ -170,8 +175,8 @@ def centrality(
     \b
     Examples:
       graphtwin centrality --top 10
-      graphtwin centrality --metric betweenness --cities Belfast,Sejong
-      graphtwin centrality --metric pagerank --countries KR --format json
+      graphtwin centrality --metrics betweenness,degree --cities Belfast,Sejong
+      graphtwin centrality --metrics pagerank --countries KR --format json
       graphtwin centrality --city Belfast --city Derry  # the same as --cities Belfast,Derry
       graphtwin centrality --exact --write-back       # then: MATCH (o) RETURN o.gt_pagerank
     """

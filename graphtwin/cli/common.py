@@ -24,12 +24,43 @@ format_option = click.option(
     default=None,
     help="Output format (default: the global --format, else table).",
 )
+
+
+def split_values(values: Sequence[str]) -> tuple[str, ...]:
+    """Values from repeated and comma-separated option values, stripped, empties dropped.
+
+    >>> split_values(["project, mou", "funding"])
+    ('project', 'mou', 'funding')
+    """
+    return tuple(p.strip() for v in values for p in str(v).split(",") if p.strip())
+
+
+class ChoiceList(click.Choice):
+    """A :class:`click.Choice` that also takes comma-separated choices in one value
+    (``degree,pagerank``); each value converts to a tuple (flatten with
+    :func:`flatten_choices`)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, tuple):
+            return value
+        convert = super().convert
+        return tuple(convert(v, param, ctx) for v in split_values([value]))
+
+
+def flatten_choices(ctx: click.Context, param: click.Parameter, value: Sequence[tuple]) -> tuple:
+    """Callback of a repeated :class:`ChoiceList` option: one flat tuple."""
+    return tuple(c for v in value for c in v)
+
+
 tie_kind_option = click.option(
+    "--tie-kinds",
     "--tie-kind",
     "tie_kinds",
     multiple=True,
-    metavar="KIND",
-    help="Only ties of this kind (repeatable), e.g. --tie-kind project --tie-kind mou.",
+    metavar="KINDS",
+    callback=lambda ctx, param, value: split_values(value),
+    help="Only ties of these kinds, comma-separated or repeated: --tie-kinds project,mou or "
+    "--tie-kind project --tie-kind mou.",
 )
 tie_weights_option = click.option(
     "--tie-weights",

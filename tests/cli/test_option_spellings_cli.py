@@ -210,6 +210,35 @@ def test_import_cordis_country_spellings_write_the_same_bundle(tmp_path: Path):
         assert {row["country"] for row in csv.DictReader(f)} == {"GB"}
 
 
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        ["--metric", "pagerank", "--metric", "degree", "--tie-kind", "project", "--tie-kind",
+         "mou"],  # the documented spellings (repeated)
+        ["--metrics", "pagerank, degree", "--tie-kinds", "project,MoU"],
+        ["--metrics", "pagerank", "--metric", "degree", "--tie-kinds", "project",
+         "--tie-kind", "mou"],
+    ],
+)  # fmt: skip
+def test_metric_and_tie_kind_spellings(folder: Path, spelling: list[str]):
+    def rows(*args: str) -> str:
+        r = run("-q", "centrality", "--top", "0", *args, "--format", "csv", cwd=folder)
+        assert r.returncode == 0, r.stderr
+        return r.stdout
+
+    got = rows(*spelling)
+    assert got.splitlines()[0] == "id,name,city,country,kind,pagerank,degree"
+    assert got != rows("--metrics", "pagerank,degree")  # the tie-kind filter dropped ties
+    documented = ["--metric", "pagerank", "--metric", "degree", "--tie-kind", "project"]
+    assert got == rows(*documented, "--tie-kind", "mou")
+
+
+def test_unknown_metric_in_a_list_is_a_usage_error(folder: Path):
+    r = run("centrality", "--metrics", "degree,bogus", cwd=folder)
+    assert r.returncode == 2
+    assert "'bogus' is not one of 'degree'" in r.stderr
+
+
 def test_bridges_one_city_is_a_usage_error(folder: Path):
     r = run("bridges", "Belfast", cwd=folder)
     assert r.returncode == 2
@@ -252,6 +281,9 @@ def test_every_command_spells_shared_options_one_way():
                 assert opts == ("--cities", "--city") and p.multiple, name
             elif p.name == "output" or "--output" in opts or "-o" in opts:
                 assert opts == ("-o", "--output"), name
+            elif p.name in ("metrics", "tie_kinds"):
+                plural = "--" + p.name.replace("_", "-")
+                assert opts == (plural, plural[:-1]) and p.multiple, name
             elif p.name == "fmt":
                 assert opts == ("--format",), name
             else:
