@@ -24,6 +24,16 @@ format_option = click.option(
     default=None,
     help="Output format (default: the global --format, else table).",
 )
+tie_kind_option = click.option(
+    "--tie-kinds",
+    "--tie-kind",
+    "tie_kinds",
+    multiple=True,
+    metavar="KINDS",
+    callback=lambda ctx, param, value: split_values(value),
+    help="Only ties of these kinds, comma-separated or repeated: --tie-kinds project,mou or "
+    "--tie-kind project --tie-kind mou.",
+)
 
 
 def split_values(values: Sequence[str]) -> tuple[str, ...]:
@@ -52,16 +62,6 @@ def flatten_choices(ctx: click.Context, param: click.Parameter, value: Sequence[
     return tuple(c for v in value for c in v)
 
 
-tie_kind_option = click.option(
-    "--tie-kinds",
-    "--tie-kind",
-    "tie_kinds",
-    multiple=True,
-    metavar="KINDS",
-    callback=lambda ctx, param, value: split_values(value),
-    help="Only ties of these kinds, comma-separated or repeated: --tie-kinds project,mou or "
-    "--tie-kind project --tie-kind mou.",
-)
 tie_weights_option = click.option(
     "--tie-weights",
     "tie_weights",
