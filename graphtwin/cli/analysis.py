@@ -16,9 +16,13 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from graphtwin.cli.common import (
+    ChoiceList,
     F,
+    cities_option,
+    countries_option,
     emit,
     emit_data,
+    flatten_choices,
     format_option,
     is_quiet,
     note,
@@ -71,14 +75,14 @@ _sampling = option_group(
 
 
 def _graph_options(write_back_help: str) -> Callable[[F], F]:
-    """--tie-kind, --tie-weights, --write-back (with ``write_back_help``) and --format."""
+    """--tie-kinds, --tie-weights, --write-back (with ``write_back_help``) and --format."""
     return option_group(
         tie_kind_option, tie_weights_option, write_back_option(write_back_help), format_option
     )
 
 
 def _tie_kinds(values: Sequence[str]) -> list[str] | None:
-    """Canonical tie kinds from --tie-kind values, or a GraphtwinError listing the known ones."""
+    """Canonical tie kinds from --tie-kinds values, or a GraphtwinError listing the known ones."""
     if not values:
         return None
     from graphtwin.model import TIE_KINDS, canonical_tie_kind
@@ -95,7 +99,7 @@ def _tie_kinds(values: Sequence[str]) -> list[str] | None:
 
 
 def _project(ctx: click.Context, store: Any, tie_kinds: Sequence[str]) -> ig.Graph:
-    """A fresh projection with only the --tie-kind ties (all when none given)."""
+    """A fresh projection with only the --tie-kinds ties (all when none given)."""
     return project(ctx, store, tie_kinds=_tie_kinds(tie_kinds))
 
 
@@ -130,15 +134,18 @@ def _write_back(ctx: click.Context, store: Any, df: pd.DataFrame, columns: dict[
 
 @click.command("centrality")
 @click.option(
+    "--metrics",
     "--metric",
     "metrics",
     multiple=True,
-    type=click.Choice(METRICS),
-    help="Metric to compute (repeatable; default all). The first one orders the rows.",
+    type=ChoiceList(METRICS),
+    callback=flatten_choices,
+    help="Metrics to compute, comma-separated or repeated (default all); the first one "
+    "orders the rows.",
 )
 @top_option("Rows to list (0: all).")
-@click.option("--city", default=None, help="Only list organisations of this city.")
-@click.option("--country", default=None, help="Only list organisations of this country (ISO).")
+@cities_option("Only list organisations of these cities.")
+@countries_option("Only list organisations of these countries.")
 @_sampling
 @_graph_options("Store every organisation's scores as gt_<metric> properties.")
 @click.pass_context
@@ -146,8 +153,8 @@ def centrality(
     ctx: click.Context,
     metrics: tuple[str, ...],
     top: int,
-    city: str | None,
-    country: str | None,
+    cities: tuple[str, ...],
+    countries: tuple[str, ...],
     exact: bool,
     pivots: int | None,
     seed: int,
@@ -161,18 +168,18 @@ def centrality(
 
     Metrics are computed on the whole network (parallel ties summed, tie-kind weights
     for strength, PageRank and eigenvector; hops for harmonic and betweenness);
-    --city and --country only filter the rows shown. Betweenness and harmonic closeness
+    --cities and --countries only filter the rows shown. Betweenness and harmonic closeness
     are exact up to 5,000 organisations and sampled from seeded pivots above; the
     output says which. See docs/metrics.md.
 
     \b
     Examples:
       graphtwin centrality --top 10
-      graphtwin centrality --metric betweenness --city Belfast
-      graphtwin centrality --metric pagerank --country KR --format json
+      graphtwin centrality --metrics betweenness,degree --cities Belfast,Sejong
+      graphtwin centrality --metrics pagerank --countries KR --format json
+      graphtwin centrality --city Belfast --city Derry  # the same as --cities Belfast,Derry
       graphtwin centrality --exact --write-back       # then: MATCH (o) RETURN o.gt_pagerank
     """
-    from graphtwin.analysis.bridging import resolve_city
     from graphtwin.analysis.centrality import centrality as run
     from graphtwin.progress import StderrProgress
 
@@ -180,6 +187,7 @@ def centrality(
     weights = _weights(tie_weights)
     with open_target(ctx, read_only=not write_back) as store:
         g = _project(ctx, store, tie_kinds)
+        shown = _shown_rows(g, cities, countries)  # names checked before the long work
         start = time.perf_counter()
         df = run(
             g,
@@ -197,14 +205,8 @@ def centrality(
     sampling = df.attrs["sampling"]
     if path_metrics:
         df["sampling"] = sampling.label()
-    if city:
-        _, members = resolve_city(g, city)
-        df = df.iloc[members]
-    if country:
-        df = df[df["country"].str.upper() == country.strip().upper()]
-        if df.empty:
-            known = sorted({str(c) for c in g.vs["country"]})
-            raise GraphtwinError(f"no organisation in country {country!r}; known: {known}")
+    if shown is not None:
+        df = df.iloc[shown]
     df = df.sort_values(wanted[0], ascending=False, kind="stable")
     if top:
         df = df.head(top)
@@ -215,6 +217,27 @@ def centrality(
     click.echo(render(rows, "table"))
     if path_metrics:
         click.echo(f"{' and '.join(path_metrics)}: {sampling.describe()}")
+
+
+def _shown_rows(g: ig.Graph, cities: Sequence[str], countries: Sequence[str]) -> list[int] | None:
+    """Vertex indices in any of ``cities`` and any of ``countries`` (None: no filter);
+    an unknown city or country is an error naming the known ones."""
+    from graphtwin.analysis.bridging import resolve_city
+
+    if not cities and not countries:
+        return None
+    keep = set(range(g.vcount()))
+    if cities:
+        keep &= {int(v) for c in cities for v in resolve_city(g, c)[1]}
+    if countries:
+        known = sorted({str(c).upper() for c in g.vs["country"]})
+        unknown = [c for c in countries if c not in known]
+        if unknown:
+            raise GraphtwinError(
+                f"no organisation in country {', '.join(unknown)}; known: {', '.join(known)}"
+            )
+        keep &= {v.index for v in g.vs if str(v["country"]).upper() in countries}
+    return sorted(keep)
 
 
 # --------------------------------------------------------------------------------------
@@ -322,7 +345,8 @@ def bridges(
     Gould–Fernandez brokerage z-scores, Burt's constraint and effective size, the
     participation coefficient and cut points are context columns: they never lift an
     organisation. Each listed organisation gets a one-line reason naming the A-side and
-    B-side organisations it links. See docs/metrics.md.
+    B-side organisations it links. A city is a name, 'Name (CC)' or a city id. See
+    docs/metrics.md.
 
     \b
     Examples:
@@ -338,7 +362,10 @@ def bridges(
     from graphtwin.analysis.projection import simple_view
 
     if len(cities) not in (0, 2):
-        raise click.UsageError("give two cities (CITY_A CITY_B) or none")
+        raise click.UsageError(
+            f"give two cities, e.g. Belfast Sejong, or none (got {len(cities)}: "
+            f"{', '.join(cities)})"
+        )
     pair = (cities[0], cities[1]) if cities else None
     weights = _weights(tie_weights)
     out = output_format(ctx, fmt)

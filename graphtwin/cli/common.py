@@ -55,12 +55,43 @@ def format_option(f: F) -> F:
 
 
 tie_kind_option = click.option(
+    "--tie-kinds",
     "--tie-kind",
     "tie_kinds",
     multiple=True,
-    metavar="KIND",
-    help="Only ties of this kind (repeatable), e.g. --tie-kind project --tie-kind mou.",
+    metavar="KINDS",
+    callback=lambda ctx, param, value: split_values(value),
+    help="Only ties of these kinds, comma-separated or repeated: --tie-kinds project,mou or "
+    "--tie-kind project --tie-kind mou.",
 )
+
+
+def split_values(values: Sequence[str]) -> tuple[str, ...]:
+    """Values from repeated and comma-separated option values, stripped, empties dropped.
+
+    >>> split_values(["project, mou", "funding"])
+    ('project', 'mou', 'funding')
+    """
+    return tuple(p.strip() for v in values for p in str(v).split(",") if p.strip())
+
+
+class ChoiceList(click.Choice):
+    """A :class:`click.Choice` that also takes comma-separated choices in one value
+    (``degree,pagerank``); each value converts to a tuple (flatten with
+    :func:`flatten_choices`)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, tuple):
+            return value
+        convert = super().convert
+        return tuple(convert(v, param, ctx) for v in split_values([value]))
+
+
+def flatten_choices(ctx: click.Context, param: click.Parameter, value: Sequence[tuple]) -> tuple:
+    """Callback of a repeated :class:`ChoiceList` option: one flat tuple."""
+    return tuple(c for v in value for c in v)
+
+
 tie_weights_option = click.option(
     "--tie-weights",
     "tie_weights",
@@ -140,9 +171,48 @@ def countries_option(
         multiple=True,
         metavar="CODES",
         default=tuple(default) if default else None,
-        show_default=",".join(default) if default else False,
+        show_default=bool(default),
         callback=check,
         help=f"{help} ISO codes, comma-separated or repeated (UK and EL read as GB and GR).",
+    )
+
+
+def split_cities(values: Sequence[str]) -> tuple[str, ...]:
+    """City names from repeated and comma-separated values; a two-letter part after a name
+    is that city's country, so ``"Belfast, GB"`` stays one city.
+
+    >>> split_cities(["Belfast,Sejong", " Busan, KR , Liverpool ", "Derry (GB)"])
+    ('Belfast', 'Sejong', 'Busan, KR', 'Liverpool', 'Derry (GB)')
+    """
+    cities: list[str] = []
+    for part in (p.strip() for v in values for p in str(v).split(",")):
+        if len(part) == 2 and part.isalpha() and cities and "," not in cities[-1]:
+            cities[-1] = f"{cities[-1]}, {part.upper()}"
+        elif part:
+            cities.append(part)
+    return tuple(cities)
+
+
+def cities_option(help: str, **attrs: Any) -> Callable[[F], F]:
+    """The one spelling of a list of cities: ``--cities Belfast,Sejong`` or repeated
+    ``--city Belfast --city Sejong`` (either name, in any mix), bound to ``cities`` as a
+    tuple of names as :func:`graphtwin.analysis.lookup.resolve_city` reads them (a name,
+    ``"Name, CC"``, ``"Name (CC)"`` or a city id); ``attrs`` go to click."""
+
+    def check(ctx: click.Context, param: click.Parameter, value: Sequence[str]) -> tuple:
+        flag = attrs.get("flag_value")
+        return tuple(v for v in value if v == flag) + split_cities([v for v in value if v != flag])
+
+    return click.option(
+        "--cities",
+        "--city",
+        "cities",
+        multiple=True,
+        metavar="NAMES",
+        callback=check,
+        help=f"{help} Comma-separated or repeated: --cities Belfast,Sejong or --city "
+        "Belfast --city Sejong; a name, 'Name (CC)' or a city id.",
+        **attrs,
     )
 
 
@@ -163,6 +233,14 @@ def output_option(help: str, *, stdout: bool = False, **path: bool) -> Callable[
         type=click.Path(path_type=Path, allow_dash=stdout, **path),
         help=f"{help} Give - for standard output." if stdout else help,
     )
+
+
+def bundle_output_option(f: F) -> F:
+    """``-o/--output`` of the commands that write a bundle folder (generate, import)."""
+    return output_option(
+        "Bundle folder to write (organisations.csv, ties.csv, cities.csv, sectors.csv).",
+        file_okay=False,
+    )(f)
 
 
 def output_format(ctx: click.Context, fmt: str | None) -> str:

@@ -89,8 +89,8 @@ def demo(ctx: click.Context, out: Path, top: int) -> None:
     section("Maps (self-contained HTML, work offline)")
     views = [
         ("network.html", {}),
-        (f"{a.lower()}-{b.lower()}.html", {"city_pair": (a, b)}),
-        ("cities.html", {"cities_view": True}),
+        (f"{a.lower()}-{b.lower()}.html", {"pair": (a, b)}),
+        ("cities.html", {"geo": True}),
     ]
     for name, opts in views:
         ctx.invoke(maps.map_command, output=out / name, **opts)

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from graphtwin.cli.common import countries_option, force_option, is_quiet, note, output_option
+from graphtwin.cli.common import (
+    bundle_output_option,
+    countries_option,
+    force_option,
+    is_quiet,
+    note,
+)
 
 
 @click.command("generate")
@@ -19,7 +25,7 @@ from graphtwin.cli.common import countries_option, force_option, is_quiet, note,
 @countries_option(
     "Countries of the organisations (cities from the built-in table).", default=("GB", "KR")
 )
-@output_option("Bundle folder to write.", file_okay=False)
+@bundle_output_option
 @force_option
 @click.pass_context
 def generate(
@@ -42,7 +48,7 @@ def generate(
     \b
     Examples:
       graphtwin generate --orgs 46000 --ties 500000 --seed 1 -o big-bundle/
-      graphtwin generate --orgs 500 --ties 3000 --seed 7 --country GB -o gb-only/
+      graphtwin generate --orgs 500 --ties 3000 --seed 7 --countries GB -o gb-only/
     """
     from graphtwin.ingest.synthetic import generate as generate_bundle
     from graphtwin.ingest.writer import write_bundle

@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING, Protocol
 
 import click
 
-from graphtwin.cli.common import force_option, note, option_group, output_option, progress_enabled
+from graphtwin.cli.common import (
+    bundle_output_option,
+    countries_option,
+    force_option,
+    note,
+    option_group,
+    progress_enabled,
+)
 from graphtwin.errors import GraphtwinError, ValidationFailed
 from graphtwin.model import Bundle
 
@@ -41,9 +48,7 @@ def import_group() -> None:
 #: PATHS, -o/--output and --force: what every importer reads and writes.
 _input_output = option_group(
     click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path)),
-    output_option(
-        "Bundle folder to write (organisations.csv, ties.csv, cities.csv).", file_okay=False
-    ),
+    bundle_output_option,
     force_option,
 )
 
@@ -169,12 +174,8 @@ _since_option = click.option(
 _until_option = click.option(
     "--until", type=int, metavar="YEAR", help="Keep projects starting in or before YEAR."
 )
-_countries_option = click.option(
-    "--countries",
-    multiple=True,
-    metavar="CODES",
-    help="Keep projects with at least one organisation in these countries (ISO codes, "
-    "comma-separated or repeated; UK and EL are read as GB and GR).",
+_countries_option = countries_option(
+    "Keep projects with at least one organisation in these countries."
 )
 _other_countries_option = click.option(
     "--other-countries",
@@ -329,7 +330,7 @@ def gtr(
 
 @import_group.command("openalex")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@output_option("Bundle folder to write (organisations.csv, ties.csv, cities.csv).", file_okay=False)
+@bundle_output_option
 @force_option
 @click.option(
     "--institutions",
@@ -366,12 +367,7 @@ def gtr(
 )
 @click.option("--since", type=int, metavar="YEAR", help="Keep works published in or after YEAR.")
 @click.option("--until", type=int, metavar="YEAR", help="Keep works published in or before YEAR.")
-@click.option(
-    "--countries",
-    multiple=True,
-    metavar="CODES",
-    help="Keep works with at least one institution in these countries (ISO codes).",
-)
+@countries_option("Keep works with at least one institution in these countries.")
 @_other_countries_option
 @click.option(
     "--min-works",
@@ -484,8 +480,7 @@ def _graph_command(fmt: str) -> click.Command:
 
     @click.command(fmt)
     @click.argument("path", type=click.Path(path_type=Path))
-    @output_option("Bundle folder to write (organisations.csv, ties.csv, cities.csv).",
-                   file_okay=False)  # fmt: skip
+    @bundle_output_option
     @force_option
     @click.option(
         "--map",

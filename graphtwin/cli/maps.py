@@ -12,11 +12,22 @@ from typing import Any
 
 import click
 
-from graphtwin.cli.common import STDOUT, note, open_target, output_option, project, synthetic_share
+from graphtwin.cli.common import (
+    STDOUT,
+    cities_option,
+    note,
+    open_target,
+    output_option,
+    project,
+    synthetic_share,
+)
 from graphtwin.errors import GraphtwinError
 
 #: Same as graphtwin.viz.maps.COLOR_BY (kept here so `--help` needs no igraph import).
 COLOR_CHOICES = ("country", "city", "kind", "community", "sector")
+
+#: What a bare ``--cities`` (no names) stands for: the geographic view, its older spelling.
+GEO = "\0geo"
 
 #: Stored introductions between organisations of the two cities (parameters only).
 POTENTIAL_QUERY = (
@@ -44,13 +55,11 @@ def _evidence_query() -> str:
 @output_option(
     "HTML file to write (one self-contained file, works offline).", stdout=True, dir_okay=False
 )
-@click.option(
-    "--city",
-    "city_pair",
-    multiple=True,
-    metavar="CITY",
-    help="Give twice: map two cities, the organisations between them, bridges and "
-    "stored introductions. A name, 'Name, CC' or a city id.",
+@click.argument("pair", nargs=-1, metavar="[CITY_A CITY_B]")
+@cities_option(
+    "The two cities, instead of CITY_A CITY_B.",
+    is_flag=False,
+    flag_value=GEO,
 )
 @click.option("--ego", metavar="ORG_ID", default=None, help="Map one organisation's neighbourhood.")
 @click.option(
@@ -60,12 +69,16 @@ def _evidence_query() -> str:
     show_default=True,
     help="With --ego: how many ties away.",
 )
-@click.option("--cities", "cities_view", is_flag=True, help="Geographic map of cities.")
+@click.option(
+    "--geo",
+    is_flag=True,
+    help="Geographic map of cities (--cities without names, the older spelling, too).",
+)
 @click.option(
     "--max-nodes",
     type=click.IntRange(min=1),
     default=None,
-    help="Most organisations to draw [default: 300; 400 for --city].",
+    help="Most organisations to draw [default: 300; 400 for two cities].",
 )
 @click.option(
     "--color-by",
@@ -78,7 +91,7 @@ def _evidence_query() -> str:
     metavar="SCORE",
     default=None,
     help="Size by a written-back score (gt_pagerank or pagerank, ...) or 'degree'; "
-    "with --cities also 'organisations' (the default there).",
+    "with --geo also 'organisations' (the default there).",
 )
 @click.option(
     "--rank-by",
@@ -90,7 +103,7 @@ def _evidence_query() -> str:
     "--bridges/--no-bridges",
     default=True,
     show_default=True,
-    help="With --city: compute and highlight the bridges between the two cities.",
+    help="With two cities: compute and highlight the bridges between them.",
 )
 @click.option(
     "--aggregate",
@@ -113,10 +126,11 @@ def _evidence_query() -> str:
 def map_command(
     ctx: click.Context,
     output: Path,
-    city_pair: tuple[str, ...],
+    pair: tuple[str, ...],
+    cities: tuple[str, ...],
     ego: str | None,
     hops: int,
-    cities_view: bool,
+    geo: bool,
     max_nodes: int | None,
     color_by: str | None,
     size_by: str | None,
@@ -126,10 +140,12 @@ def map_command(
     max_file_mb: float,
     title: str | None,
 ) -> None:
-    """Draw the network as an interactive HTML map: the whole network, two cities, one
-    organisation's neighbourhood, or cities on a map.
+    """Draw the network as an interactive HTML map: the whole network, two cities
+    (CITY_A CITY_B), one organisation's neighbourhood (--ego), or cities on a map (--geo).
 
-    Without a view option the map shows the top organisations by a score. Scores come
+    Without a view the map shows the top organisations by a score. CITY_A CITY_B are
+    given as to `bridges` and `potential`; --cities A,B and the older --city A --city B
+    work too. A city is a name, 'Name (CC)' or a city id. Scores come
     from the store (run `graphtwin centrality` / `graphtwin bridges` first to size by
     them); the file needs no internet connection and no server. Hover for details,
     search by name, click a legend colour to hide it.
@@ -137,17 +153,23 @@ def map_command(
     \b
     Examples:
       graphtwin map -o network.html --max-nodes 500 --size-by pagerank
-      graphtwin map -o belfast-sejong.html --city Belfast --city Sejong
+      graphtwin map Belfast Sejong -o belfast-sejong.html
       graphtwin map -o cpc.html --ego cpc --hops 1 --color-by kind
-      graphtwin map -o cities.html --cities
+      graphtwin map -o cities.html --geo
       graphtwin map -o all.html --max-nodes 50000          # aggregates by city
       graphtwin map -o big.html --max-nodes 5000 --aggregate none --max-file-mb 60
     """
+    cities_view = geo or GEO in cities
+    # options first: `--cities Belfast Sejong` leaves Sejong to CITY_A
+    city_pair = tuple(c for c in cities if c != GEO) + pair
     views = sum([bool(city_pair), ego is not None, cities_view])
     if views > 1:
-        raise click.UsageError("choose one view: --city A --city B, --ego ID or --cities")
+        raise click.UsageError("choose one view: CITY_A CITY_B, --ego ID or --geo")
     if city_pair and len(city_pair) != 2:
-        raise click.UsageError(f"--city needs exactly two cities (got {len(city_pair)})")
+        raise click.UsageError(
+            f"give exactly two cities, e.g. Belfast Sejong (got {len(city_pair)}: "
+            f"{', '.join(city_pair)})"
+        )
 
     from graphtwin.viz import maps
 
