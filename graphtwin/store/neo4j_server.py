@@ -1,14 +1,17 @@
-"""Start, stop and inspect the local Neo4j 5.26 Community server used for development.
+"""Start, stop, reset and inspect a local Neo4j 5.26 Community server.
 
-A thin wrapper around the repository's ``tools/neo4j/neo4j.sh`` (see
-``tools/neo4j/README.md``): the server jars come from Maven Central, no Docker is needed.
-The script, and so this module, is only available in a source checkout; installed from a
-wheel, every function raises :class:`Neo4jServerError`.
+A thin wrapper around ``neo4j.sh`` (see its README): the server jars come from Maven
+Central, no Docker is needed; Java 17 or 21 and (once, to download the jars) Maven must
+be on PATH. The script ships inside the package (``graphtwin/neo4j_tools``, built from the
+repository's ``tools/neo4j``); in a source checkout the repository's copy runs.
 
 Configuration is read by the script from the environment (inherited by the subprocess):
 ``GRAPHTWIN_NEO4J_PORT`` (Bolt port, default 7687), ``GRAPHTWIN_NEO4J_PASSWORD`` (if set,
 auth is enabled with this initial password for user ``neo4j``), ``NEO4J_HOME_DIR``
-(server home, default ``tools/neo4j/home``).
+(server home) and ``GRAPHTWIN_NEO4J_LIB_DIR`` (jar folder). Their defaults: in a source
+checkout ``tools/neo4j/home`` and ``tools/neo4j/lib``; installed,
+``$XDG_DATA_HOME/graphtwin/neo4j/home`` and ``.../lib`` (``XDG_DATA_HOME`` defaulting to
+``~/.local/share``).
 
 Example::
 
@@ -29,10 +32,12 @@ from typing import Any
 
 from graphtwin.errors import GraphtwinError
 
-__all__ = ["Neo4jServerError", "script_path", "start", "status", "stop"]
+__all__ = ["Neo4jServerError", "reset", "script_path", "start", "status", "stop"]
 
 #: Exit code of ``neo4j.sh status`` when the server is not running.
 _EXIT_STOPPED = 3
+#: Exit code of ``neo4j.sh`` when a requirement (Java, Maven) is missing.
+_EXIT_MISSING = 4
 #: Seconds ``stop`` may take: the script waits up to 60 s, then SIGKILLs.
 _STOP_TIMEOUT = 120
 
@@ -40,27 +45,29 @@ _STOP_TIMEOUT = 120
 class Neo4jServerError(GraphtwinError, RuntimeError):
     """The local Neo4j server could not be started, stopped or queried.
 
-    Also raised when ``tools/neo4j`` is missing (graphtwin installed from a wheel rather
-    than run from a source checkout).
+    Also raised when Java or Maven is missing (in one line saying so), or when the
+    script is not there at all (a broken installation).
     """
 
 
 def _tools_dir() -> Path:
-    return Path(__file__).resolve().parents[2] / "tools" / "neo4j"
+    """The folder of ``neo4j.sh``: shipped in the package, else the source checkout's."""
+    package = Path(__file__).resolve().parents[1]
+    shipped = package / "neo4j_tools"
+    return shipped if (shipped / "neo4j.sh").is_file() else package.parent / "tools" / "neo4j"
 
 
 def script_path() -> Path:
-    """Return the path of ``tools/neo4j/neo4j.sh``.
+    """Return the path of ``neo4j.sh`` (in the package, or ``tools/neo4j`` of a checkout).
 
     Raises:
-        Neo4jServerError: the script is not there (not a source checkout).
+        Neo4jServerError: the script is in neither place (a broken installation).
     """
     script = _tools_dir() / "neo4j.sh"
     if not script.is_file():
         raise Neo4jServerError(
-            f"the local Neo4j tooling is not available: {script} does not exist. "
-            "It ships only with a source checkout of graphtwin (tools/neo4j), not with "
-            "an installed wheel; run a Neo4j 5 server yourself and pass its bolt:// URI."
+            f"the local Neo4j tooling is missing: {script} does not exist "
+            "(reinstall graphtwin; or run a Neo4j 5 server yourself and pass its bolt:// URI)"
         )
     return script
 
@@ -92,8 +99,18 @@ def _run(
 
 def _fail(command: str, proc: subprocess.CompletedProcess[str]) -> Neo4jServerError:
     lines = (proc.stderr or "").strip().splitlines()
+    if proc.returncode == _EXIT_MISSING and lines:
+        # Java or Maven is missing: the script's one line says which and what to do.
+        return Neo4jServerError(lines[-1].removeprefix("neo4j.sh: ERROR: "))
     detail = "\n".join(lines[-40:]) or (proc.stdout or "").strip() or "(no output)"
     return Neo4jServerError(f"neo4j.sh {command} failed (exit {proc.returncode}):\n{detail}")
+
+
+def _stop_like(command: str) -> None:
+    """Run ``stop`` or ``reset`` (both stop the server first: up to 60 s, then SIGKILL)."""
+    proc = _run(command, timeout=_STOP_TIMEOUT)
+    if proc.returncode != 0:
+        raise _fail(command, proc)
 
 
 def _parse(stdout: str) -> dict[str, str]:
@@ -121,7 +138,7 @@ def start(port: int | None = None, timeout: int = 120) -> str:
         The Bolt URI, e.g. ``"bolt://127.0.0.1:7687"``.
 
     Raises:
-        Neo4jServerError: the tooling is missing, the port is taken, the server died
+        Neo4jServerError: Java or Maven is missing, the port is taken, the server died
             or did not answer in time (the message includes the tail of its log).
     """
     env = dict(os.environ)
@@ -142,23 +159,31 @@ def stop() -> None:
     """Stop the local server (SIGTERM, SIGKILL after 60 s). Does nothing if it is stopped.
 
     Raises:
-        Neo4jServerError: the tooling is missing or the script failed.
+        Neo4jServerError: the script failed.
     """
-    proc = _run("stop", timeout=_STOP_TIMEOUT)
-    if proc.returncode != 0:
-        raise _fail("stop", proc)
+    _stop_like("stop")
+
+
+def reset() -> None:
+    """Stop the local server and delete its data directory (all databases and users).
+
+    Raises:
+        Neo4jServerError: the script failed.
+    """
+    _stop_like("reset")
 
 
 def status() -> dict[str, Any]:
     """Describe the local server.
 
     Returns:
-        ``{"running": bool, "pid": int | None, "bolt_uri": str, "home": str,
-        "auth": bool}``. ``bolt_uri`` is the URI the server uses (or would use).
+        ``{"running": bool, "pid": int | None, "bolt_uri": str, "home": str, "lib": str,
+        "auth": bool}``. ``bolt_uri`` is the URI the server uses (or would use); ``home``
+        and ``lib`` are the server home and the jar folder.
         "running" means the server process is alive, not that Bolt answers yet.
 
     Raises:
-        Neo4jServerError: the tooling is missing or the script failed.
+        Neo4jServerError: the script failed.
     """
     proc = _run("status", timeout=60)
     if proc.returncode not in (0, _EXIT_STOPPED):
@@ -170,5 +195,6 @@ def status() -> dict[str, Any]:
         "pid": int(pid) if pid.isdigit() else None,
         "bolt_uri": info.get("bolt_uri", ""),
         "home": info.get("home", ""),
+        "lib": info.get("lib", ""),
         "auth": info.get("auth") == "enabled",
     }
