@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from graphtwin.cli.common import emit, format_option, note
+from graphtwin.cli.common import emit, format_option, is_quiet, note
 
 
 @click.group(
@@ -51,7 +51,18 @@ def start(ctx: click.Context, port: int | None, timeout: int) -> None:
     """Start the server if it is not running and wait until Bolt answers; print its URI."""
     from graphtwin.store import neo4j_server
 
-    uri = neo4j_server.start(port=port, timeout=timeout)
+    def report(line: str) -> None:
+        click.echo(line, err=True)
+
+    held: list[str] = []  # --quiet: the script's lines are shown only if the start fails
+    try:
+        uri = neo4j_server.start(
+            port=port, timeout=timeout, progress=held.append if is_quiet(ctx) else report
+        )
+    except neo4j_server.Neo4jServerError:
+        for line in held:
+            report(line)
+        raise
     click.echo(uri)
     note(ctx, f"Neo4j is running: use --db {uri} or export GRAPHTWIN_DB={uri}")
 

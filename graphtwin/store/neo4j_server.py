@@ -27,6 +27,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,8 @@ __all__ = ["Neo4jServerError", "reset", "script_path", "start", "status", "stop"
 _EXIT_STOPPED = 3
 #: Exit code of ``neo4j.sh`` when a requirement (Java, Maven) is missing.
 _EXIT_MISSING = 4
+#: How the script starts its error lines.
+_ERROR = "neo4j.sh: ERROR: "
 #: Seconds ``stop`` may take: the script waits up to 60 s, then SIGKILLs.
 _STOP_TIMEOUT = 120
 
@@ -73,22 +76,49 @@ def script_path() -> Path:
 
 
 def _run(
-    command: str, *args: str, env: dict[str, str] | None = None, timeout: float | None = None
+    command: str,
+    *args: str,
+    env: dict[str, str] | None = None,
+    timeout: float | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> subprocess.CompletedProcess[str]:
+    """Run ``neo4j.sh COMMAND ARGS``; ``progress`` gets its stderr lines as they come.
+
+    The ``ERROR:`` lines are not passed to ``progress``: they end up in the exception.
+    """
     script = script_path()
     full_env = dict(os.environ if env is None else env)
     # Let the readiness probe use this interpreter if it has the neo4j driver.
     full_env.setdefault("GRAPHTWIN_NEO4J_PYTHON", sys.executable)
+    argv = ["bash", str(script), command, *args]
     try:
-        return subprocess.run(
-            ["bash", str(script), command, *args],
+        if progress is None:
+            return subprocess.run(
+                argv,
+                cwd=script.parent,
+                env=full_env,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                check=False,
+            )
+        # No timeout here (only start streams, and the script enforces its own).
+        with subprocess.Popen(
+            argv,
             cwd=script.parent,
             env=full_env,
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            timeout=timeout,
-            check=False,
-        )
+        ) as proc:
+            assert proc.stdout is not None and proc.stderr is not None
+            err = []
+            for line in proc.stderr:  # stdout is a few lines: it cannot fill its pipe
+                err.append(line)
+                if not line.startswith(_ERROR):
+                    progress(line.rstrip("\n"))
+            out = proc.stdout.read()
+        return subprocess.CompletedProcess(argv, proc.returncode, out, "".join(err))
     except FileNotFoundError as exc:  # no bash
         raise Neo4jServerError(f"cannot run {script}: {exc}") from exc
     except subprocess.TimeoutExpired as exc:
@@ -97,11 +127,17 @@ def _run(
         ) from exc
 
 
-def _fail(command: str, proc: subprocess.CompletedProcess[str]) -> Neo4jServerError:
+def _fail(
+    command: str, proc: subprocess.CompletedProcess[str], shown: bool = False
+) -> Neo4jServerError:
+    """The error for a failed script run; ``shown``: its other stderr lines were shown."""
     lines = (proc.stderr or "").strip().splitlines()
     if proc.returncode == _EXIT_MISSING and lines:
         # Java or Maven is missing: the script's one line says which and what to do.
-        return Neo4jServerError(lines[-1].removeprefix("neo4j.sh: ERROR: "))
+        return Neo4jServerError(lines[-1].removeprefix(_ERROR))
+    errors = [line.removeprefix(_ERROR) for line in lines if line.startswith(_ERROR)]
+    if shown and errors:  # one line; the rest (e.g. the server log's tail) was shown
+        return Neo4jServerError(f"neo4j.sh {command} failed: {'; '.join(errors)}")
     detail = "\n".join(lines[-40:]) or (proc.stdout or "").strip() or "(no output)"
     return Neo4jServerError(f"neo4j.sh {command} failed (exit {proc.returncode}):\n{detail}")
 
@@ -123,7 +159,11 @@ def _parse(stdout: str) -> dict[str, str]:
     return out
 
 
-def start(port: int | None = None, timeout: int = 120) -> str:
+def start(
+    port: int | None = None,
+    timeout: int = 120,
+    progress: Callable[[str], None] | None = None,
+) -> str:
     """Start the local server if it is not running and wait until Bolt answers.
 
     Idempotent: a server already running for the same home and port is left alone.
@@ -133,6 +173,9 @@ def start(port: int | None = None, timeout: int = 120) -> str:
     Args:
         port: Bolt port on 127.0.0.1; None means ``GRAPHTWIN_NEO4J_PORT`` or 7687.
         timeout: seconds to wait for Bolt to answer (excluding a first jar download).
+        progress: called with each line the script reports (jar download, start, the
+            server log's tail on failure), e.g. ``print``; the error is then one line.
+            None: the lines appear in the error instead.
 
     Returns:
         The Bolt URI, e.g. ``"bolt://127.0.0.1:7687"``.
@@ -146,9 +189,9 @@ def start(port: int | None = None, timeout: int = 120) -> str:
         if not 0 < int(port) < 65536:
             raise Neo4jServerError(f"invalid port: {port}")
         env["GRAPHTWIN_NEO4J_PORT"] = str(int(port))
-    proc = _run("start", "--timeout", str(int(timeout)), env=env)
+    proc = _run("start", "--timeout", str(int(timeout)), env=env, progress=progress)
     if proc.returncode != 0:
-        raise _fail("start", proc)
+        raise _fail("start", proc, shown=progress is not None)
     uri = _parse(proc.stdout).get("bolt_uri")
     if not uri:
         raise Neo4jServerError(f"neo4j.sh start printed no bolt_uri:\n{proc.stdout}")
