@@ -221,7 +221,7 @@ def _free_port() -> int:
 
 @pytest.mark.parametrize("installed", ["wheel"], indirect=True)
 def test_neo4j_start_query_stop_from_the_wheel(installed: Installed, tmp_path):
-    """A real server from the installed tooling: start, status, a query over Bolt, stop."""
+    """A real server from the installed tooling: start, status, a query over Bolt, stop, reset."""
     missing = [tool for tool in ("java", "mvn") if shutil.which(tool) is None]
     if missing:
         message = f"{' and '.join(missing)} not on PATH: `graphtwin neo4j start` needs them"
@@ -258,5 +258,9 @@ def test_neo4j_start_query_stop_from_the_wheel(installed: Installed, tmp_path):
     assert stopped.returncode == 3, stopped
     with pytest.raises(ProcessLookupError):
         os.kill(info["pid"], 0)
+    home = tmp_path / "home"
+    assert (home / "data" / "databases" / "neo4j").is_dir()
+    _ok(installed.run("neo4j", "reset", "--yes", cwd=folder, **env))
+    assert not (home / "data").exists() and (home / "conf" / "neo4j.conf").is_file()
     assert not (tmp_path / "xdg-data").exists(), "nothing written outside the chosen folders"
     assert not any(folder.iterdir()), "nothing written into the working folder"
