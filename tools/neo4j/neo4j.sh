@@ -1,19 +1,28 @@
 #!/usr/bin/env bash
 # Local Neo4j 5.26 Community server for graphtwin tests and development (no Docker).
 #
-# Usage: tools/neo4j/neo4j.sh {fetch|start|stop|status|reset} [--timeout SECONDS]
+# Usage: neo4j.sh {fetch|start|stop|status|reset} [--timeout SECONDS]
 #
-#   fetch   download the server jars into tools/neo4j/lib (mvn copy-dependencies),
-#           only if lib/ is missing or pom.xml changed since the last fetch
+#   fetch   download the server jars into the jar folder (mvn copy-dependencies),
+#           only if it is missing or pom.xml changed since the last fetch
 #   start   fetch if needed, write the config, start the server in the background and
 #           wait until Bolt answers; idempotent (a running server is left alone)
 #   stop    SIGTERM, wait up to 60 s, then SIGKILL; idempotent
-#   status  print state/pid/bolt_uri; exit 0 if running, 3 if not
+#   status  print state/pid/bolt_uri/home/lib/auth; exit 0 if running, 3 if not
 #   reset   stop and delete the data directory (all databases, users, passwords)
 #
+# Needs bash, Java 17 or 21 and (once, to download the jars) Maven. A missing
+# requirement is reported in one line and exit code 4.
+#
+# Where the writable state lives: in a source checkout (this script at tools/neo4j/ next
+# to pyproject.toml) beside the script, tools/neo4j/lib and tools/neo4j/home; anywhere
+# else (the copy shipped inside the installed graphtwin package) in
+# ${XDG_DATA_HOME:-~/.local/share}/graphtwin/neo4j/{lib,home}. The jar folder's stamp
+# (sha256 of pom.xml) is the file .stamp-<folder name> beside it.
+#
 # Environment:
-#   NEO4J_HOME_DIR                server home (conf/, data/, logs/, run/);
-#                                 default tools/neo4j/home
+#   NEO4J_HOME_DIR                server home (conf/, data/, logs/, run/, import/)
+#   GRAPHTWIN_NEO4J_LIB_DIR       jar folder, shared by all homes (213 jars, 123 MB)
 #   GRAPHTWIN_NEO4J_PORT          Bolt port, default 7687 (listens on 127.0.0.1 only)
 #   GRAPHTWIN_NEO4J_PASSWORD      if set: auth enabled, initial password of user "neo4j"
 #                                 (>= 8 chars; applied only when the data dir is created)
@@ -25,14 +34,25 @@
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO_DIR="$(cd "$SCRIPT_DIR/../.." && pwd)"
-LIB_DIR="$SCRIPT_DIR/lib"
 POM="$SCRIPT_DIR/pom.xml"
-STAMP="$SCRIPT_DIR/.stamp-lib"
 
-HOME_DIR="${NEO4J_HOME_DIR:-$SCRIPT_DIR/home}"
-# Absolute and canonical (the pid check compares it with the server's --home-dir).
-HOME_DIR="$(realpath -m -- "$HOME_DIR")"
+# Source checkout: state beside the script, as always. Installed package: the script sits
+# read-only in site-packages, so the state goes to the user's data folder.
+REPO_DIR=""
+if [[ "$(basename "$SCRIPT_DIR")" == neo4j && "$(basename "$(dirname "$SCRIPT_DIR")")" == tools \
+    && -f "$SCRIPT_DIR/../../pyproject.toml" ]]; then
+    REPO_DIR="$(cd "$SCRIPT_DIR/../.." && pwd)"
+    STATE_DIR="$SCRIPT_DIR"
+else
+    [[ -n "${XDG_DATA_HOME:-}" || -n "${HOME:-}" ]] \
+        || { echo "neo4j.sh: ERROR: neither XDG_DATA_HOME nor HOME is set" >&2; exit 4; }
+    STATE_DIR="${XDG_DATA_HOME:-$HOME/.local/share}/graphtwin/neo4j"
+fi
+
+# Absolute and canonical (the pid check compares the home with the server's --home-dir).
+LIB_DIR="$(realpath -m -- "${GRAPHTWIN_NEO4J_LIB_DIR:-$STATE_DIR/lib}")"
+STAMP="$(dirname "$LIB_DIR")/.stamp-$(basename "$LIB_DIR")"
+HOME_DIR="$(realpath -m -- "${NEO4J_HOME_DIR:-$STATE_DIR/home}")"
 CONF_DIR="$HOME_DIR/conf"
 CONF_FILE="$CONF_DIR/neo4j.conf"
 DATA_DIR="$HOME_DIR/data"
@@ -49,12 +69,16 @@ STOP_TIMEOUT=60
 
 log() { echo "neo4j.sh: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
+# A requirement (Java, Maven) is missing: one line, exit 4.
+missing() { log "ERROR: $*"; exit 4; }
 
 java_bin() {
     if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then
         echo "$JAVA_HOME/bin/java"
     else
-        command -v java || die "java not found (need Java 17 or 21; set JAVA_HOME)"
+        command -v java \
+            || missing "Java 17 or 21 is needed to run Neo4j 5.26 and java is not on PATH" \
+                "(install e.g. openjdk-17-jre-headless, or set JAVA_HOME)"
     fi
 }
 
@@ -64,7 +88,7 @@ check_java() {
     ver="$("$java" -version 2>&1 | awk -F'"' '/version/ {print $2; exit}')"
     major="${ver%%.*}"
     [[ "$major" =~ ^[0-9]+$ ]] || die "cannot parse the Java version from '$java -version'"
-    ((major >= 17)) || die "Neo4j 5.26 needs Java 17 or 21, found $ver ($java)"
+    ((major >= 17)) || missing "Neo4j 5.26 needs Java 17 or 21, found $ver ($java); set JAVA_HOME"
 }
 
 lock() {
@@ -87,27 +111,37 @@ lib_ok() {
 
 cmd_fetch() {
     # lib/ is shared by all homes: serialise fetches with their own lock.
+    mkdir -p "$(dirname "$LIB_DIR")"
     if command -v flock >/dev/null 2>&1; then
-        exec 8>"$SCRIPT_DIR/.stamp.lock"
-        flock -w 900 8 || die "could not lock $SCRIPT_DIR/.stamp.lock"
+        exec 8>"$STAMP.lock"
+        flock -w 900 8 || die "could not lock $STAMP.lock"
     fi
     if lib_ok; then
         log "jars up to date in $LIB_DIR"
         return 0
     fi
     local pid
-    command -v mvn >/dev/null 2>&1 || die "mvn not found (needed once to download the Neo4j jars)"
+    command -v mvn >/dev/null 2>&1 \
+        || missing "Maven (mvn) is needed once to download the Neo4j jars into $LIB_DIR and" \
+            "is not on PATH (install e.g. the maven package, or set GRAPHTWIN_NEO4J_LIB_DIR" \
+            "to a folder of fetched jars)"
     if pid="$(running_pid)"; then
         die "pom.xml changed or lib/ incomplete while the server (pid $pid) runs: stop it first"
     fi
     log "downloading Neo4j jars into $LIB_DIR (mvn dependency:copy-dependencies) ..."
-    # Start from an empty lib/ so that jars of an older pinned version never linger
-    # on the classpath; the stamp is written only after a complete copy.
+    # Start from an empty folder so that jars of an older pinned version never linger
+    # on the classpath; the stamp is written only after a complete copy. The pom writes
+    # to lib/ beside itself, and the pom shipped in an installed package may sit in a
+    # read-only folder: mvn runs on a copy in a work folder next to the jar folder.
     rm -rf "$LIB_DIR" "$STAMP"
+    local work
+    work="$(mktemp -d "$(dirname "$LIB_DIR")/.fetch-$(basename "$LIB_DIR").XXXXXX")"
+    cp "$POM" "$work/pom.xml"
     # (Debian's mvn prints ANSI resets even with -q -B: strip them.)
-    (cd "$SCRIPT_DIR" && mvn -B -q dependency:copy-dependencies 2>&1 \
+    (cd "$work" && mvn -B -q dependency:copy-dependencies 2>&1 \
         | sed 's/\x1b\[[0-9;]*m//g' | grep -v '^$' >&2 || [[ ${PIPESTATUS[0]} -eq 0 ]]) \
-        || die "mvn dependency:copy-dependencies failed"
+        || { rm -rf "$work"; die "mvn dependency:copy-dependencies failed"; }
+    mv "$work/lib" "$LIB_DIR" && rm -rf "$work"
     compgen -G "$LIB_DIR/neo4j-5.*.jar" >/dev/null || die "no neo4j jar in $LIB_DIR after mvn"
     pom_hash >"$STAMP"
     log "fetched $(find "$LIB_DIR" -name '*.jar' | wc -l) jars"
@@ -143,7 +177,7 @@ tcp_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 find_python() {
     local c
-    for c in "${GRAPHTWIN_NEO4J_PYTHON:-}" "$REPO_DIR/.venv/bin/python" python python3; do
+    for c in "${GRAPHTWIN_NEO4J_PYTHON:-}" ${REPO_DIR:+"$REPO_DIR/.venv/bin/python"} python python3; do
         [[ -n "$c" ]] || continue
         command -v "$c" >/dev/null 2>&1 || continue
         if "$c" -c 'import importlib.util as u, sys; sys.exit(u.find_spec("neo4j") is None)' \
@@ -203,6 +237,7 @@ print_status() {
     echo "pid: ${pid:--}"
     echo "bolt_uri: bolt://127.0.0.1:$port"
     echo "home: $HOME_DIR"
+    echo "lib: $LIB_DIR"
     if [[ -f "$CONF_FILE" ]] && grep -q '^dbms.security.auth_enabled=true' "$CONF_FILE"; then
         echo "auth: enabled"
     else
@@ -217,7 +252,7 @@ write_conf() {
     [[ -n "${GRAPHTWIN_NEO4J_PASSWORD:-}" ]] && auth="true"
     mkdir -p "$CONF_DIR" "$IMPORT_DIR"
     cat >"$CONF_FILE" <<EOF
-# Generated by tools/neo4j/neo4j.sh on every start: edits here are overwritten.
+# Generated by neo4j.sh on every start: edits here are overwritten.
 # Strict validation is on: an unknown key makes the server refuse to start.
 server.default_listen_address=127.0.0.1
 server.bolt.enabled=true
@@ -308,7 +343,7 @@ auth_failed_msg() {
     log "ERROR: Bolt answers on port $1 but rejects the credentials (user neo4j;" \
         "GRAPHTWIN_NEO4J_PASSWORD $how)."
     log "The initial password is applied only when the data dir is created; run" \
-        "'$0 reset' to start over (deletes all data)."
+        "'graphtwin neo4j reset' or '$0 reset' to start over (deletes all data)."
     cat "$RUN_DIR/probe.err" >&2 2>/dev/null || true
 }
 
@@ -341,8 +376,8 @@ cmd_start() {
     fi
     rm -f "$PID_FILE" "$RUN_DIR/neo4j.pid"  # stale files of a killed server
 
-    lib_ok || cmd_fetch
     check_java
+    lib_ok || cmd_fetch
     if tcp_open "$PORT"; then
         die "port 127.0.0.1:$PORT is already in use by another process (set GRAPHTWIN_NEO4J_PORT)"
     fi
