@@ -181,22 +181,37 @@ pick(
 # %% [markdown]
 # ## 5. Who bridges Belfast and Sejong?
 #
-# `bridges(g, pair=("Belfast", "Sejong"))` scores every organisation as a bridge
-# between the two cities, combining how many of the pair's shortest paths it
-# carries, how often it sits between organisations of different cities
-# (Gould–Fernandez brokerage roles), how open its neighbourhood is (Burt's
-# constraint) and how its ties spread over cities (docs/metrics.md). Each of the
-# top rows gets a `reason` in words: whom it links in each city, whether it is an
-# articulation point (removing it would split the network) and how many of the
-# pair's shortest paths it carries.
+# `bridges(g, pair=("Belfast", "Sejong"))` scores every organisation by **how much
+# of the Belfast–Sejong connectivity passes through it**, and by nothing else
+# (docs/metrics.md). The `bridge_score` is the share of all shortest paths between a
+# Belfast and a Sejong organisation that run through it (`cross_betweenness`, the
+# CLI's `paths`), plus a tie-break worth at most 0.01 from two other shares of the
+# pair: `dependence` (the CLI's `sole route`: the pairs for which it is on *every*
+# shortest path) and the untied Belfast–Sejong pairs it links directly
+# (`pair_two_paths`, as a `liaison` from a third city or a `representative` from one
+# of the two). Being a hub elsewhere lifts nobody: `connects_pair` is false for the
+# organisations that carry no Belfast–Sejong connection, and the table below leaves
+# them out, as `graphtwin bridges` does. Each row gets a `reason` in words: whom it
+# links in each city, the shares above, and whether it is an articulation point
+# (removing it would split the network).
 
 # %% tags=["bridges-table"]
 bridge_table = bridges(g, pair=("Belfast", "Sejong"))
 store.write_scores(
     {"id": bridge_table["id"].tolist(), "gt_bridge_score": bridge_table["bridge_score"].to_numpy()}
 )
+print(f"{bridge_table.attrs['connecting']} of {len(bridge_table)} organisations carry a connection")
 pick(
-    bridge_table, "name", "city", "kind", "bridge_score", "cross_betweenness", "articulation"
+    bridge_table[bridge_table["connects_pair"]],
+    "name",
+    "city",
+    "kind",
+    "bridge_score",
+    "cross_betweenness",
+    "dependence",
+    "pair_two_paths",
+    "pair_role",
+    "articulation",
 ).head(8).round(3)
 
 # %% tags=["bridges-reasons"]
@@ -205,25 +220,35 @@ for row in bridge_table.head(5).itertuples():
 
 # %% [markdown]
 # **How to read it:** the first rows are the organisations through which Belfast
-# and Sejong reach each other today. An *articulation point* among them is a single
-# point of failure: if that organisation stepped back, part of the network would
-# lose its link to the other city. Organisations from a third city (London, Seoul)
-# appear when they sit between the two, as the programme's delivery partners and
-# embassies do.
+# and Sejong reach each other today; the score is a share, so 0.35 means about a third
+# of the pair's shortest connections pass through that organisation. A high `dependence`
+# and an *articulation point* mark a single point of failure: if that organisation
+# stepped back, part of the network would lose its link to the other city.
+# Organisations from a third city (London, Seoul) appear when they sit between the
+# two, as the programme's delivery partners and embassies do.
 
 # %% [markdown]
 # ## 6. Whom to introduce to whom: Belfast ↔ Sejong
 #
 # `potential` scores every pair (a Belfast organisation, a Sejong organisation)
-# **not yet tied** on several signals (docs/potential.md): the partners they
-# share, how well connected both are, shared sectors, and how well their kinds
-# complement each other (academia, business, government: the triple helix).
-# Every suggestion comes with its **reasons**: the partners the two share, the
-# sectors they share, why their kinds fit, and who could make the introduction.
+# **not yet tied** (docs/potential.md). By default it ranks them by the probability of
+# a tie forming within three years, from a model **fitted to the network's own
+# history** (which pairs became tied after each past cut-off year). When the history
+# is too short to fit, it says so and ranks by a rank-based combination of six scores
+# instead: shared partners (Adamic–Adar, resource allocation, Jaccard), how well
+# connected both are, shared sectors, and how well their kinds complement each other
+# (academia, business, government: the triple helix). That combination is
+# *uncalibrated*: a score for ordering, not a probability. `intro.attrs["why"]` says
+# which ranking was used, and why. Every suggestion comes with its **reasons**: the
+# partners the two share, the sectors they share, why their kinds fit, and who could
+# make the introduction.
 
 # %% tags=["introductions-table"]
 intro = potential(g, "Belfast", "Sejong", top=8)
 print(f"{intro.attrs['candidates']} untied Belfast–Sejong pairs scored")
+print("ranked by:", intro.attrs["why"])
+if intro.attrs.get("small"):
+    print("note:", intro.attrs["small"])
 pick(intro, "source_name", "target_name", "score", "common_partners", "bridge").round(3)
 
 # %% tags=["introductions-reasons"]
@@ -234,20 +259,30 @@ for row in intro.head(5).itertuples():
     print()
 
 # %% [markdown]
-# **How to read it:** a suggestion is a conversation starter, not a prediction.
-# Pairs with several shared partners are easy introductions (someone both already
-# work with can make them); pairs scored mostly on sectors and kinds are
-# *strategic* matches that nobody is yet placed to make. Scores are relative to
-# the candidates of this city pair, so compare them within this table.
+# **How to read it:** the demo's public record has only a handful of dated new
+# Belfast–Sejong ties, too few to fit a model, so the order comes from the
+# uncalibrated combination and a suggestion is a conversation starter, not a
+# prediction. Pairs with several shared partners are easy introductions (someone both
+# already work with can make them); pairs scored mostly on sectors and kinds are
+# *strategic* matches that nobody is yet placed to make. These scores are relative to
+# the candidates of this city pair, so compare them within this table. On a network
+# with enough dated ties, `probability` holds the fitted chance of a tie within the
+# horizon and `lift` how many times the base rate that is (`graphtwin backtest` shows
+# how well either ranking predicted ties that came later).
 
 # %% [markdown]
 # ## 7. Which UK–Korean city pairs should be twinned?
 #
 # `twins(g, ("GB", "KR"))` ranks **every** pair of a UK city and a Korean city on
 # capacity, synergy (similar specialisations), complementarity, existing ties,
-# network proximity and brokers (docs/potential.md). `rank_range` shows how much
-# a pair's rank moves when each weight changes; `drivers` names the components
-# that contribute most.
+# network proximity and brokers (docs/potential.md). Each component is taken
+# *conservatively*, discounting thin evidence: one tie counts 0.17 of a tie, two
+# 0.71, ten 6.9, and a city with few organisations has its profile shrunk towards
+# its country's (`score_point` is the plain estimate). `evidence` says what lies
+# between the two cities (`direct` ties, `indirect` brokers and two-step paths, or
+# `profile only`); `thin` flags a pair where one city has fewer than 3 organisations
+# and no direct tie. `rank_range` is the best and worst rank when each weight moves by
+# ±25%; `drivers` names the components that contribute most.
 
 # %% tags=["twins-table"]
 twin_table = twins(g, ("GB", "KR"), top=10)
@@ -261,6 +296,8 @@ pick(
     "synergy",
     "existing_ties",
     "brokers",
+    "evidence",
+    "thin",
     "rank_range",
     "drivers",
 ).round(3)
@@ -269,9 +306,10 @@ pick(
 # **How to read it:** on the demo data the pairs with an existing programme
 # (Belfast–Sejong, Liverpool–Busan) rank high partly *because* the public record is
 # about them: existing ties, brokers and proximity all reward what is already
-# documented. Cities represented by one or two organisations are ranked on thin
-# evidence (`min_orgs=` drops them). A pair whose `rank_range` is wide depends on
-# the weights; a narrow range is a robust result.
+# documented. A pair flagged `thin` (Coleraine, with one organisation in the demo) is
+# still ranked but rests on too little to act on; `min_orgs=` drops small cities
+# altogether. A pair whose `rank_range` is wide depends on the weights; a narrow range
+# is a robust result.
 
 # %% [markdown]
 # ## 8. Ask the store with Cypher
@@ -313,8 +351,9 @@ pd.DataFrame(top_bridges.rows, columns=top_bridges.columns).round(3)
 # The city-pair map puts Belfast's organisations on the left, Sejong's on the right
 # and the organisations that connect them in between. The top bridges get a thick
 # border, ties between the two cities are orange, and the suggested introductions
-# are dashed green lines. Hover for details, drag to pan, scroll to zoom, and use
-# the legend to filter. The map is one self-contained page:
+# are dashed green lines. Hover for details, drag to pan, scroll to zoom, filter the
+# ties by kind and year in the side panel, click a legend colour to hide it, and
+# click a line to read its evidence and source. The map is one self-contained page:
 # `write_map(m, "belfast-sejong.html")` saves it as a file that opens offline.
 # (GitHub does not run the map inside its notebook preview; Jupyter does.)
 

@@ -20,11 +20,12 @@
 # CSV files (`organisations.csv`, `ties.csv`, optionally `cities.csv` and
 # `sectors.csv`; docs/data-format.md). You can write a bundle yourself (from a CRM
 # export, a spreadsheet, a list of signed agreements) or convert a public source
-# with `graphtwin import ror | cordis | gtr` (docs/importers.md).
+# or another tool's network with `graphtwin import openalex | ror | gtr | cordis |
+# graphml | gexf` (docs/importers.md).
 #
-# This notebook takes the second road with **real data**: 2,966 UK and Korean
-# organisations from the [Research Organization Registry](https://ror.org) (ROR,
-# CC0) and the relationships their records list, copied into the repository under
+# This notebook takes the second road with **real data**: 2,966 records of UK and
+# Korean organisations from the [Research Organization Registry](https://ror.org)
+# (ROR, CC0) and the relationships they list, copied into the repository under
 # `tests/data/real/`. It then does what you would do with your own files:
 #
 # 1. convert the ROR records into a bundle (`import_ror`, the same code as
@@ -82,7 +83,9 @@ def pick(table: pd.DataFrame, *columns: str) -> pd.DataFrame:
 # organisations file and a relationships file). Each organisation keeps its ROR id,
 # founding year and website; its city is resolved against GeoNames; its kind comes
 # from the ROR types (education → university, company → firm ...). The summary says
-# what was kept, merged, dropped and why.
+# what was kept, merged, dropped and why: records marked inactive or withdrawn in ROR
+# are left out by default (`include_inactive=True`, or `--include-inactive` on the
+# command line, keeps them).
 
 # %% tags=["import"]
 imported = import_ror(
@@ -149,22 +152,35 @@ print(f"analysis graph: {g.vcount():,} organisations, {g.ecount():,} ties")
 # ## 5. Which city pairs, and whom to introduce?
 #
 # `twins` ranks every UK × Korean city pair; `min_orgs=5` leaves out cities with
-# fewer than five organisations, which would be ranked on thin evidence. The
-# `drivers` column says what puts a pair at the top.
+# fewer than five organisations, which would rest on thin evidence. `evidence` says
+# what lies between the two cities (direct ties, brokers and two-step paths, or only
+# the two cities' profiles), and the `drivers` column says what puts a pair at the top.
+# ROR records carry no sectors, so synergy and complementarity cannot be computed:
+# they show as `None` and are left out of the score (the other weights are
+# renormalised), which leaves capacity to lead.
 
 # %% tags=["twins"]
 pairs = twins(g, ("GB", "KR"), top=5, min_orgs=5)
-pick(pairs, "rank", "city_a", "city_b", "score", "capacity", "complementarity", "drivers").round(3)
+pick(
+    pairs, "rank", "city_a", "city_b", "score", "capacity", "complementarity", "evidence", "drivers"
+).round(3)
 
 # %% [markdown]
+# Every top pair here is `profile only`: no ROR relationship crosses the UK–Korea
+# border, so this ranking says which cities have the capacity for a programme, not
+# which already work together. Collaboration data of your own fills in the rest.
+#
 # Then `potential` suggests introductions between the organisations of the top pair
 # that are not tied yet, each with its reasons and the organisation best placed to
-# make the introduction.
+# make the introduction. ROR relationships have no dates, so there is no history to
+# fit a model on: `potential` says so and ranks by its uncalibrated rank-based
+# combination of scores (`intro.attrs["why"]`).
 
 # %% tags=["introductions"]
 city_a, city_b = pairs.iloc[0]["city_a"], pairs.iloc[0]["city_b"]
 intro = potential(g, city_a, city_b, top=8)
 print(f"{city_a} × {city_b}: {intro.attrs['candidates']:,} untied pairs scored")
+print("ranked by:", intro.attrs["why"])
 for row in intro.head(3).itertuples():
     print(f"\n{row.source_name}  ↔  {row.target_name}   (score {row.score:.2f})")
     for reason in row.reasons:
@@ -204,7 +220,5 @@ print(f"wrote {html_path.name} ({html_path.stat().st_size / 1e6:.1f} MB, self-co
 # closes the store and removes the temporary folder.
 
 # %%
-
-
 store.close()
 shutil.rmtree(workdir)

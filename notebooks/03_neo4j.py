@@ -50,6 +50,7 @@ import pandas as pd
 from graphtwin.analysis.bridging import bridges
 from graphtwin.analysis.centrality import centrality
 from graphtwin.analysis.potential import potential, write_back_rows
+from graphtwin.errors import QueryError
 from graphtwin.ingest import read_bundle
 from graphtwin.ingest.demo import demo_bundle_path
 from graphtwin.store import open_store
@@ -206,6 +207,22 @@ as_table(
         {"city": "Sejong", "score": "gt_pagerank"},
     )
 ).round(4)
+
+# %% [markdown]
+# `store.query` is **read-only** unless given `write=True`, as `graphtwin query` is
+# without `--write`: graphtwin checks each statement before the server sees it, and
+# refuses writes, more than one statement, and anything that reaches files on the
+# server (`LOAD CSV`) unless `host_access=True` is given too (docs/cypher.md).
+
+# %% tags=["read-only"]
+for cypher in (
+    "MATCH (o:Organisation {id: 'qub'}) SET o.gt_note = 'edited'",
+    "LOAD CSV FROM 'file:///etc/passwd' AS row RETURN row",
+):
+    try:
+        store.query(cypher)
+    except QueryError as refused:
+        print(refused)
 
 # %% [markdown]
 # The data stays in Neo4j for you to explore (`graphtwin --db bolt://127.0.0.1:7687

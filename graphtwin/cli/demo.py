@@ -95,7 +95,7 @@ def demo(ctx: click.Context, out: Path, top: int) -> None:
     for name, opts in views:
         ctx.invoke(maps.map_command, output=out / name, **opts)
 
-    note(ctx, f"\ndemo finished in {time.perf_counter() - started:.1f}s")
+    note(ctx, f"demo finished in {time.perf_counter() - started:.1f}s")
     click.echo(
         f"\nOpen the maps in a browser, or query the store:\n"
         f"  graphtwin --db {db} queries\n"

@@ -105,7 +105,8 @@ def query(
         else:
             result = store.query(cypher, values, write=write, host_access=allow_host_access)
     emit(ctx, result.records(), fmt, columns=result.columns)
-    note(ctx, f"{len(result.rows)} row(s)")
+    n = len(result.rows)
+    note(ctx, f"{n} row{'' if n == 1 else 's'}")
 
 
 @click.command(

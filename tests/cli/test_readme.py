@@ -3,8 +3,9 @@
 A new user runs ``scripts/demo.sh`` and then types the lines of the README's "Using it"
 section. This test does the same in an empty folder: ``graphtwin demo`` first (as
 demo.sh does), then every command line of the section's bash blocks, through the
-installed ``graphtwin`` entry point, with the environment the lines export. Each must
-exit 0; a few outputs are checked against the demo data.
+installed ``graphtwin`` entry point, with the environment the lines export (and a
+``> FILE`` redirection done as the shell would). Each must exit 0; a few outputs are
+checked against the demo data.
 """
 
 from __future__ import annotations
@@ -70,7 +71,12 @@ def walk(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[list[str], str]
             env[name] = value
             continue
         assert words[0] == "graphtwin", f"unexpected README line: {shlex.join(words)}"
-        out.append((words, run(words)))
+        if ">" in words:
+            at = words.index(">")
+            (home / words[at + 1]).write_text(run(words[:at]), encoding="utf-8")
+            out.append((words, (home / words[at + 1]).read_text(encoding="utf-8")))
+        else:
+            out.append((words, run(words)))
     return out
 
 
@@ -90,11 +96,14 @@ def test_readme_examples_find_what_they_promise(walk) -> None:
     assert "Belfast City Council" in bridges
     busan = next(v for k, v in by_line.items() if "city=Busan" in k)
     assert "Busan Metropolitan City" in busan
+    excel = next(v for k, v in by_line.items() if "--excel" in k)
+    assert excel.startswith("\ufeffrank,city_a,") and "Belfast,GB,Sejong,KR" in excel
 
 
-def test_readme_screenshot_is_small_and_present() -> None:
+@pytest.mark.parametrize("name", ["belfast-sejong-map.png", "cities-map.png"])
+def test_readme_screenshot_is_small_and_present(name: str) -> None:
     text = (REPO / "README.md").read_text(encoding="utf-8")
-    image = REPO / "docs" / "img" / "belfast-sejong-map.png"
-    assert "](docs/img/belfast-sejong-map.png)" in text
+    image = REPO / "docs" / "img" / name
+    assert f"](docs/img/{name})" in text
     assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert image.stat().st_size < 150_000
