@@ -146,7 +146,8 @@ def cached_scorer(ctx: click.Context, g: Any, config: Any, horizon: int) -> Any:
     path = _cache_dir() / f"{_store_key(g, config, horizon)}.json"
     try:
         scorer = Scorer.from_dict(json.loads(path.read_text(encoding="utf-8")))
-        note(ctx, f"model: reused the fit cached for this data ({path.name})")
+        what = "fit" if scorer.method == "fitted" else "choice of ranking"
+        note(ctx, f"model: reused the {what} cached for this data ({path.name})")
         return scorer
     except (OSError, ValueError, KeyError, TypeError):
         pass
