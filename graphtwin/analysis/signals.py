@@ -57,7 +57,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from graphtwin.analysis.config import PotentialConfig, load_config
-from graphtwin.analysis.potential import CHUNK_ELEMENTS, LinkIndex
+from graphtwin.analysis.linkindex import CHUNK_ELEMENTS, LinkIndex
 
 FEATURES: tuple[str, ...] = (
     "adamic_adar",

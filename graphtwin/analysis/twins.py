@@ -84,7 +84,7 @@ from graphtwin.analysis.config import (
     Config,
     load_config,
 )
-from graphtwin.analysis.potential import LinkIndex
+from graphtwin.analysis.linkindex import LinkIndex
 from graphtwin.analysis.twins_evidence import count_lower_bound, evidence_level
 from graphtwin.analysis.twins_figures import (
     CityFigures,

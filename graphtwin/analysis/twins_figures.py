@@ -22,7 +22,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from graphtwin.analysis.config import SPHERES, TwinsConfig
-from graphtwin.analysis.potential import LinkIndex
+from graphtwin.analysis.linkindex import LinkIndex
 from graphtwin.analysis.twins_evidence import shrink
 from graphtwin.model import HELIX, ORG_KINDS, TRIPLE_HELIX
 

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from graphtwin.analysis.backtest import backtest, hits_at_k, roc_auc
+from graphtwin.analysis.linkindex import LinkIndex
 from graphtwin.analysis.linkmodel import _sample_negatives
-from graphtwin.analysis.potential import LinkIndex
 from graphtwin.analysis.projection import graph_from_columns
 from graphtwin.errors import GraphtwinError
 
